@@ -1,0 +1,87 @@
+-- Core warehouse tables. Applied in file-name order by xxgk.warehouse.db.apply_ddl; every
+-- statement is idempotent (IF NOT EXISTS) so applying twice changes nothing.
+
+-- One row per distinct raw document seen at one locator (URL or file path). The bytes live in
+-- the raw store at data/raw/<sha256[:2]>/<sha256>. A changed report is a new sha256 at the same
+-- locator: a new row beside the old one, nothing overwritten.
+CREATE TABLE IF NOT EXISTS document (
+    sha256          VARCHAR NOT NULL,
+    source_id       VARCHAR NOT NULL,   -- id in data/sources.toml
+    locator         VARCHAR NOT NULL,   -- URL or path the bytes came from
+    name            VARCHAR,            -- file name used to sniff the format (e.g. report.pdf)
+    media_type      VARCHAR,            -- sniffed from the bytes, not the server's header
+    bytes           BIGINT,
+    title_hint      VARCHAR,            -- link title on the list page, if any
+    published_hint  VARCHAR,            -- posting date on the list page, if any
+    parent_sha256   VARCHAR,            -- the article page an attachment was linked from
+    first_seen_at   TIMESTAMP NOT NULL,
+    PRIMARY KEY (sha256, locator)
+);
+
+-- One row per parsed report version (= per document hash).
+CREATE TABLE IF NOT EXISTS report (
+    report_id       VARCHAR PRIMARY KEY,  -- first 16 hex digits of sha256
+    sha256          VARCHAR NOT NULL UNIQUE,
+    title           VARCHAR,
+    agency          VARCHAR,
+    region_code     VARCHAR,
+    region_name     VARCHAR,
+    report_year     INTEGER,
+    template        VARCHAR,              -- 2019 | 2021 | pre2019 | NULL
+    table3_layout   VARCHAR,              -- 2019 | 2021 | 2021_single_other
+    scope           VARCHAR,              -- agency | area
+    source          VARCHAR,              -- URL or path
+    parse_status    VARCHAR NOT NULL,     -- parsed | not_a_report | unreadable
+    parse_message   VARCHAR,
+    parser_version  VARCHAR NOT NULL,
+    parsed_at       TIMESTAMP NOT NULL
+);
+
+-- Long format: one row per template cell of a report.
+CREATE TABLE IF NOT EXISTS cell (
+    report_id       VARCHAR NOT NULL,
+    "table"         VARCHAR NOT NULL,
+    "row"           VARCHAR NOT NULL,
+    col             VARCHAR NOT NULL,
+    value           DECIMAL(24, 6),
+    unit            VARCHAR NOT NULL,
+    status          VARCHAR NOT NULL,     -- reported | blank | placeholder | illegible | inferred | ambiguous
+    raw             VARCHAR,
+    label_row_raw   VARCHAR,
+    label_col_raw   VARCHAR,
+    locator         VARCHAR,              -- page / grid coordinates in the source
+    note            VARCHAR,
+    PRIMARY KEY (report_id, "table", "row", col)
+);
+
+-- One row per rule instance (spec §3), as decided by the Great Expectations validation.
+CREATE TABLE IF NOT EXISTS rule_result (
+    report_id       VARCHAR NOT NULL,
+    rule            VARCHAR NOT NULL,
+    scope           VARCHAR NOT NULL,
+    status          VARCHAR NOT NULL,     -- pass | fail | n/a | not_assessable
+    severity        VARCHAR NOT NULL,     -- error | warning
+    lhs             DECIMAL(24, 6),
+    rhs             DECIMAL(24, 6),
+    involves_blank  BOOLEAN NOT NULL,
+    cells           VARCHAR[],
+    note            VARCHAR,
+    PRIMARY KEY (report_id, rule, scope)
+);
+
+CREATE TABLE IF NOT EXISTS parse_issue (
+    report_id       VARCHAR NOT NULL,
+    seq             INTEGER NOT NULL,
+    code            VARCHAR NOT NULL,
+    severity        VARCHAR NOT NULL,
+    message         VARCHAR NOT NULL,
+    PRIMARY KEY (report_id, seq)
+);
+
+-- Administrative divisions (GB/T 2260), loaded from data/regions.csv.
+CREATE TABLE IF NOT EXISTS region (
+    code            VARCHAR PRIMARY KEY,
+    name            VARCHAR NOT NULL,
+    level           VARCHAR NOT NULL,     -- province | city | county
+    parent_code     VARCHAR
+);

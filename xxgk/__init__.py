@@ -1,0 +1,1 @@
+"""xxgk: government information disclosure annual reports, crawled, parsed, checked and aggregated."""

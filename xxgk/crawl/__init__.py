@@ -1,0 +1,1 @@
+"""Nightly crawler of government portals (issue 4)."""

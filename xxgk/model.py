@@ -1,0 +1,123 @@
+"""Results of parsing one document: report metadata, canonical cells, rule results, issues.
+
+These are the records of the ``xxgk parse --json`` contract and of the warehouse tables
+``report``, ``cell``, ``rule_result`` and ``parse_issue`` (DDL in ``sql/ddl``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+# reported    the cell holds a number exactly as printed
+# blank       printed empty (whitespace/NBSP only); value null
+# placeholder printed "/", "-", "—", "无", "不适用" …; value null
+# illegible   the source lost the cell (OCR damage, fused cells); value null
+# inferred    illegible in the source, but the table's own identities (R01–R03 with
+#             non-negativity) leave exactly one possible value; value set, flagged
+# ambiguous   several readings remain (glued digits); value null, candidates in ``note``
+CellStatus = Literal["reported", "blank", "placeholder", "illegible", "inferred", "ambiguous"]
+NULL_STATUSES = frozenset({"blank", "placeholder", "illegible", "ambiguous"})
+
+
+@dataclass
+class Cell:
+    table: str
+    row: str
+    col: str
+    value: Decimal | None
+    unit: str
+    status: CellStatus
+    raw: str
+    label_row_raw: str = ""
+    label_col_raw: str = ""
+    locator: str = ""  # page / grid coordinates in the source document
+    note: str = ""
+
+    @property
+    def path(self) -> str:
+        return f"{self.table}/{self.row}/{self.col}"
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["value"] = json_number(self.value)
+        return d
+
+
+@dataclass
+class Region:
+    code: str  # GB/T 2260 administrative-division code
+    name: str
+
+
+@dataclass
+class ReportMeta:
+    title: str
+    agency: str | None
+    region: Region | None
+    year: int | None
+    template: Literal["2019", "2021", "pre2019"] | None
+    source: str
+    scope: Literal["agency", "area"] | None = None  # own report vs area-wide aggregate
+    table3_layout: str | None = None  # "2019" | "2021" | "2021_single_other"
+
+
+@dataclass
+class RuleResult:
+    rule: str
+    scope: str
+    status: Literal["pass", "fail", "n/a", "not_assessable"]
+    severity: Literal["error", "warning"]
+    lhs: Any = None
+    rhs: Any = None
+    involves_blank: bool = False
+    cells: list[str] = field(default_factory=list)  # cell paths concerned (R09–R12)
+    note: str = ""
+
+
+@dataclass
+class Issue:
+    code: str
+    message: str
+    severity: Literal["error", "warning", "info"] = "warning"
+
+
+@dataclass
+class ParseResult:
+    """Everything known about one document after parsing.
+
+    ``is_report`` is False when the document is readable but not a template report
+    (exit code 2 of ``xxgk parse``); ``unreadable`` when it cannot be read at all (exit 1).
+    """
+
+    report: ReportMeta
+    cells: list[Cell]
+    rules: list[RuleResult]
+    issues: list[Issue]
+    is_report: bool = True
+    unreadable: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        meta = asdict(self.report)
+        return {
+            "report": meta,
+            "cells": [c.to_json() for c in self.cells],
+            "rules": [json_rule(r) for r in self.rules],
+            "issues": [asdict(i) for i in self.issues],
+        }
+
+
+def json_number(v: Decimal | None) -> int | float | None:
+    """Decimals become ints when integral, else floats (JSON has no decimal type)."""
+    if v is None:
+        return None
+    return int(v) if v == v.to_integral_value() else float(v)
+
+
+def json_rule(r: RuleResult) -> dict[str, Any]:
+    d = asdict(r)
+    for k in ("lhs", "rhs"):
+        if isinstance(d[k], Decimal):
+            d[k] = json_number(d[k])
+    return d

@@ -1,0 +1,1 @@
+"""DuckDB warehouse I/O: schema, idempotent loads, marts, publication."""

@@ -1,0 +1,37 @@
+"""Opening the warehouse and applying its DDL.
+
+DuckDB allows one read-write process per file; everything that writes goes through
+:func:`connect` inside the pipeline (Dagster pool ``duckdb``). Analysts read the published copy
+(:mod:`xxgk.warehouse.publish`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
+
+
+def connect(path: str | os.PathLike[str], read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (creating parent folders) the warehouse file and make sure the schema exists."""
+    p = Path(path)
+    if not read_only:
+        p.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(p), read_only=read_only)
+    if not read_only:
+        apply_ddl(con)
+    return con
+
+
+def apply_ddl(con: duckdb.DuckDBPyConnection) -> None:
+    """Run every ``sql/ddl/*.sql`` in name order. Each file is idempotent."""
+    for f in sorted((SQL_DIR / "ddl").glob("*.sql")):
+        con.execute(f.read_text(encoding="utf-8"))
+
+
+def sql_file(relative: str) -> str:
+    """Text of a file under ``sql/`` (e.g. ``marts/mart_region_year.sql``)."""
+    return (SQL_DIR / relative).read_text(encoding="utf-8")
