@@ -22,6 +22,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the JSON contract (default: a summary)")
     p.set_defaults(func=_cmd_parse)
 
+    p = sub.add_parser("run", help="run the whole nightly job once, in this process")
+    p.add_argument("--data-dir", help="where raw files, the warehouse and Data Docs go (default: ./data)")
+    p.set_defaults(func=_cmd_run)
+
     crawl_cli.register(sub)
     mirror_cli.register(sub)
     return ap
@@ -35,6 +39,14 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     if result.unreadable:
         return 1
     return 0 if result.is_report else 2
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from pipelines.run import print_summary, run_nightly
+
+    summary = run_nightly(args.data_dir)
+    print_summary(summary)
+    return 0 if summary.success else 1
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,43 @@
+# Two commands matter: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+export GX_ANALYTICS_ENABLED := false
+export DAGSTER_HOME := $(CURDIR)/data/dagster_home
+
+.PHONY: install run test dev check lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
+	mkdir -p $(DAGSTER_HOME)
+	cp dagster.yaml $@
+
+## run the whole nightly job once on the bundled inputs and print where the results are
+run: install $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/xxgk run
+
+## install and run the test suite
+test: install
+	$(BIN)/python -m pytest
+
+## the Dagster UI (assets, checks, schedule) on http://127.0.0.1:3000
+dev: install $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/dagster dev -m pipelines.definitions -h 127.0.0.1 -p 3000
+
+## validate the Dagster definitions
+check: install
+	$(BIN)/dg check defs
+
+lint: install
+	$(BIN)/ruff check xxgk assets pipelines tests bench
+
+clean:
+	rm -rf data/raw data/parsed data/warehouse data/quality data/gx data/dagster_home

@@ -1,0 +1,28 @@
+"""Stage 4, marts and publication: region/year aggregates and the analysts' copy."""
+
+from __future__ import annotations
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from pipelines.resources import XxgkPaths
+from xxgk.warehouse.marts import build_marts, load_regions
+from xxgk.warehouse.publish import publish
+
+
+@dg.asset(group_name="marts", deps=["cells"], pool="duckdb", kinds={"duckdb"})
+def mart_region_year(duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Region × year figures from reports without error-severity rule failures."""
+    with duckdb.get_connection() as con:
+        load_regions(con)
+        counts = build_marts(con)
+        excluded = con.execute("SELECT coalesce(sum(reports_excluded), 0) FROM mart_region_year").fetchone()[0]
+    return dg.MaterializeResult(metadata={"rows": counts["mart_region_year"], "reports_excluded": int(excluded)})
+
+
+@dg.asset(group_name="marts", deps=["mart_region_year"], pool="duckdb")
+def published_warehouse(paths: XxgkPaths, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """A copy of the warehouse that analysts can hold open while the next run writes."""
+    with duckdb.get_connection() as con:
+        target = publish(con, paths.warehouse, paths.published)
+    return dg.MaterializeResult(metadata={"path": str(target)})

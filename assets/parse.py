@@ -1,0 +1,22 @@
+"""Stage 2, parse: stored documents → parse results (one JSON file per document)."""
+
+from __future__ import annotations
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from pipelines.resources import XxgkPaths
+from xxgk.parse.batch import parse_documents
+from xxgk.warehouse.load import pending_documents
+
+
+@dg.asset(group_name="parse", deps=["documents"], pool="duckdb")
+def parsed_reports(paths: XxgkPaths, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Parse results of every document not yet parsed by the current parser version."""
+    with duckdb.get_connection() as con:
+        pending = pending_documents(con, paths.parsed_dir)
+    s = parse_documents(pending, paths.raw_store, paths.parsed_dir)
+    return dg.MaterializeResult(metadata={
+        "parsed": s.parsed, "reports": s.reports, "not_reports": s.not_reports,
+        "unreadable": s.unreadable, "already_parsed": s.skipped,
+    })

@@ -1,0 +1,1 @@
+"""Dagster wiring of the xxgk pipeline (the one ``Definitions`` lives in ``definitions.py``)."""
