@@ -3,8 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+DAGSTER_HOME := $(CURDIR)/data/dagster_home
 export GX_ANALYTICS_ENABLED := false
-export DAGSTER_HOME := $(CURDIR)/data/dagster_home
 
 .PHONY: install run test dev check lint clean
 
@@ -22,7 +22,7 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 
 ## run the whole nightly job once on the bundled inputs and print where the results are
 run: install $(DAGSTER_HOME)/dagster.yaml
-	$(BIN)/xxgk run
+	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/xxgk run
 
 ## install and run the test suite
 test: install
@@ -30,7 +30,7 @@ test: install
 
 ## the Dagster UI (assets, checks, schedule) on http://127.0.0.1:3000
 dev: install $(DAGSTER_HOME)/dagster.yaml
-	$(BIN)/dagster dev -m pipelines.definitions -h 127.0.0.1 -p 3000
+	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev -m pipelines.definitions -h 127.0.0.1 -p 3000
 
 ## validate the Dagster definitions
 check: install
