@@ -51,3 +51,14 @@ def most_mentioned(text: str) -> Division | None:
     counts = {d: text.count(d.short) for d in divisions()}
     best = max(counts.items(), key=lambda kv: (kv[1], _LEVEL_RANK[kv[0].level]), default=None)
     return best[0] if best and best[1] > 0 else None
+
+
+def agency_key(agency: str | None, region_code: str | None) -> str | None:
+    """A stable identity of a reporting body across years: region code + agency name without
+    place names, so 洪泽区人民政府 (2023 title) and 淮安市洪泽区人民政府 (2024 title) are one body."""
+    if not agency:
+        return None
+    bare = agency
+    for d in sorted(divisions(), key=lambda d: -len(d.name)):
+        bare = bare.replace(d.name, "")
+    return f"{region_code or '-'}:{bare or agency}"

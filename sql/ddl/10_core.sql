@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS report (
     sha256          VARCHAR NOT NULL UNIQUE,
     title           VARCHAR,
     agency          VARCHAR,
+    agency_key      VARCHAR,              -- region code + agency without place names (xxgk.regions.agency_key)
     region_code     VARCHAR,
     region_name     VARCHAR,
     report_year     INTEGER,

@@ -14,7 +14,9 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from xxgk.model import ParseResult
 from xxgk.parse.api import parse_bytes
 from xxgk.parse.report import PARSER_VERSION
 from xxgk.rawstore import RawStore
@@ -50,9 +52,7 @@ def parse_documents(docs: list[DocumentRef], store: RawStore, parsed_root: Path)
             summary.skipped += 1
             continue
         result = parse_bytes(store.get(doc.sha256), doc.name, doc.locator)
-        record = {"sha256": doc.sha256, "parser_version": PARSER_VERSION, "is_report": result.is_report,
-                  "unreadable": result.unreadable, **result.to_json()}
-        _write_atomic(target, json.dumps(record, ensure_ascii=False))
+        _write_atomic(target, json.dumps(to_record(doc.sha256, result), ensure_ascii=False))
         summary.parsed += 1
         if result.unreadable:
             summary.unreadable += 1
@@ -61,6 +61,12 @@ def parse_documents(docs: list[DocumentRef], store: RawStore, parsed_root: Path)
         else:
             summary.not_reports += 1
     return summary
+
+
+def to_record(sha256: str, result: ParseResult) -> dict[str, Any]:
+    """The stored form of a parse result: the CLI's JSON contract plus identity and outcome."""
+    return {"sha256": sha256, "parser_version": PARSER_VERSION, "is_report": result.is_report,
+            "unreadable": result.unreadable, **result.to_json()}
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -9,21 +9,33 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 import duckdb
 import pandas as pd
 
 from xxgk.model import Cell, Region, ReportMeta
+from xxgk.rules.cross_year import cross_year_instances
 from xxgk.rules.instances import Instance, build_instances
 from xxgk.schema import MONEY_COLUMNS, SIGNED_COLUMNS
 
+CROSS_YEAR = ("R17", "R18", "R19")
 
-def read_reports(con: duckdb.DuckDBPyConnection) -> list[tuple[str, ReportMeta, list[Cell]]]:
+
+@dataclass
+class StoredReport:
+    report_id: str
+    agency_key: str | None
+    meta: ReportMeta
+    cells: list[Cell]
+
+
+def read_reports(con: duckdb.DuckDBPyConnection) -> list[StoredReport]:
     """Parsed reports with their cells, in report_id order."""
     metas = con.execute(
-        "SELECT report_id, title, agency, region_code, region_name, report_year, template, source, scope, "
-        "table3_layout FROM report WHERE parse_status = 'parsed' ORDER BY report_id"
+        "SELECT report_id, agency_key, title, agency, region_code, region_name, report_year, template, source, "
+        "scope, table3_layout FROM report WHERE parse_status = 'parsed' ORDER BY report_id"
     ).fetchall()
     cells: dict[str, list[Cell]] = defaultdict(list)
     for rid, table, row, col, value, unit, status, raw, lrow, lcol, loc, note in con.execute(
@@ -33,15 +45,32 @@ def read_reports(con: duckdb.DuckDBPyConnection) -> list[tuple[str, ReportMeta, 
         cells[rid].append(Cell(table, row, col, Decimal(value) if value is not None else None, unit, status,
                                raw or "", lrow or "", lcol or "", loc or "", note or ""))
     out = []
-    for rid, title, agency, rcode, rname, year, template, source, scope, layout in metas:
+    for rid, key, title, agency, rcode, rname, year, template, source, scope, layout in metas:
         meta = ReportMeta(title or "", agency, Region(rcode, rname) if rcode else None, year, template, source,
                           scope, layout)
-        out.append((rid, meta, cells[rid]))
+        out.append(StoredReport(rid, key, meta, cells[rid]))
     return out
 
 
-def instances_by_report(reports: list[tuple[str, ReportMeta, list[Cell]]]) -> dict[str, list[Instance]]:
-    return {rid: build_instances(cells, meta) for rid, meta, cells in reports}
+def instances_by_report(reports: list[StoredReport]) -> dict[str, list[Instance]]:
+    """Every report's instances; R17–R19 evaluated against the same body's previous year.
+
+    With several versions of the previous year's report, the one with the greatest report_id
+    is used: deterministic, and versions of one report rarely differ in the cells compared.
+    """
+    previous: dict[tuple[str, int], StoredReport] = {}
+    for r in reports:
+        if r.agency_key and r.meta.year is not None:
+            previous[(r.agency_key, r.meta.year)] = r
+    out = {}
+    for r in reports:
+        insts = build_instances(r.cells, r.meta)
+        prev = previous.get((r.agency_key, r.meta.year - 1)) if r.agency_key and r.meta.year else None
+        if prev is not None:
+            insts = [i for i in insts if i.rule not in CROSS_YEAR] + cross_year_instances(
+                (prev.meta, prev.cells), (r.meta, r.cells))
+        out[r.report_id] = insts
+    return out
 
 
 def instance_frame(instances: dict[str, list[Instance]]) -> pd.DataFrame:
@@ -54,10 +83,11 @@ def instance_frame(instances: dict[str, list[Instance]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["report_id", "rule", "scope", "op", "lhs", "rhs", "evaluate"])
 
 
-def cell_frame(reports: list[tuple[str, ReportMeta, list[Cell]]]) -> pd.DataFrame:
+def cell_frame(reports: list[StoredReport]) -> pd.DataFrame:
     rows = []
-    for rid, _, cells in reports:
-        for c in cells:
+    for r in reports:
+        rid = r.report_id
+        for c in r.cells:
             value = float(c.value) if c.value is not None else None
             rows.append({
                 "report_id": rid, "path": c.path, "status": c.status, "value": value,

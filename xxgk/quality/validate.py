@@ -98,11 +98,24 @@ def _run_gx(frames: dict[str, pd.DataFrame], gx_root: Path, docs_dir: Path) -> d
         for run in result.run_results.values():
             for r in run.results:
                 rule = r.expectation_config.meta["rule"]
-                if r.exception_info and r.exception_info.get("raised_exception"):
-                    raise BrokenExpectation(f"{name}/{rule}: {r.exception_info.get('exception_message')}")
+                error = _raised(r.exception_info)
+                if error is not None:
+                    raise BrokenExpectation(f"{name}/{rule}: {error}")
                 for row in (r.result or {}).get("unexpected_index_list") or []:
                     failing[rule].add((row["report_id"], row[key_col]))
     return failing
+
+
+def _raised(info: dict[str, Any] | None) -> str | None:
+    """The exception message if the expectation raised. GX reports either one flat record or
+    one record per metric it tried to compute."""
+    if not info:
+        return None
+    records = [info] if "raised_exception" in info else [v for v in info.values() if isinstance(v, dict)]
+    for rec in records:
+        if rec.get("raised_exception"):
+            return str(rec.get("exception_message") or "raised")
+    return None
 
 
 def _results(instances: dict[str, list[Instance]], failing: dict[str, set[tuple[str, str]]]) -> list[tuple[str, Any]]:

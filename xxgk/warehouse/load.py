@@ -18,6 +18,7 @@ import duckdb
 
 from xxgk.parse.batch import DocumentRef, result_dir
 from xxgk.parse.report import PARSER_VERSION
+from xxgk.regions import agency_key
 
 
 def report_id_of(sha256: str) -> str:
@@ -67,8 +68,9 @@ def load_record(con: duckdb.DuckDBPyConnection, record: dict[str, Any]) -> None:
         for table in ("cell", "parse_issue", "rule_result", "report"):
             con.execute(f"DELETE FROM {table} WHERE report_id = ?", [rid])
         con.execute(
-            "INSERT INTO report VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [rid, sha, meta["title"] or None, meta["agency"], region.get("code"), region.get("name"), meta["year"],
+            "INSERT INTO report VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [rid, sha, meta["title"] or None, meta["agency"], agency_key(meta["agency"], region.get("code")),
+             region.get("code"), region.get("name"), meta["year"],
              meta["template"], meta.get("table3_layout"), meta.get("scope"), meta["source"], status, message,
              record["parser_version"], datetime.now(timezone.utc).replace(tzinfo=None)],
         )
