@@ -10,7 +10,7 @@ once, however often a run repeats.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -51,7 +51,7 @@ def register_document(
     con.execute(
         "INSERT INTO document VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [sha256, source_id, locator, name, media_type, size, title_hint, published_hint, parent_sha256,
-         seen_at or datetime.now(timezone.utc).replace(tzinfo=None)],
+         seen_at or datetime.now(UTC).replace(tzinfo=None)],
     )
     return True
 

@@ -17,7 +17,16 @@ from typing import Literal
 
 from xxgk.model import Cell, ReportMeta, RuleResult
 from xxgk.rules.catalogue import RULES
-from xxgk.schema import C6, C7, MONEY_COLUMNS, SIGNED_COLUMNS, T4_PARTS, TABLE3_ROWS, TABLE4_ROWS, outcome_leaves
+from xxgk.schema import (
+    C6,
+    C7,
+    MONEY_COLUMNS,
+    SIGNED_COLUMNS,
+    T4_PARTS,
+    TABLE3_ROWS,
+    TABLE4_ROWS,
+    outcome_leaves,
+)
 
 Op = Literal["eq", "ge", "le", "none"]  # "none": a cell-level rule, lhs = offending cells, rhs = 0
 CELL_RULES = ("R09", "R10", "R11", "R12")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -72,7 +72,7 @@ def load_record(con: duckdb.DuckDBPyConnection, record: dict[str, Any]) -> None:
             [rid, sha, meta["title"] or None, meta["agency"], agency_key(meta["agency"], region.get("code")),
              region.get("code"), region.get("name"), meta["year"],
              meta["template"], meta.get("table3_layout"), meta.get("scope"), meta["source"], status, message,
-             record["parser_version"], datetime.now(timezone.utc).replace(tzinfo=None)],
+             record["parser_version"], datetime.now(UTC).replace(tzinfo=None)],
         )
         if record["cells"]:
             con.executemany(
