@@ -6,6 +6,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from pipelines.resources import XxgkPaths
+from xxgk.quality.dashboard import write_dashboard
 from xxgk.warehouse.marts import build_marts, load_regions
 from xxgk.warehouse.publish import publish
 
@@ -20,9 +21,17 @@ def mart_region_year(duckdb: DuckDBResource) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata={"rows": counts["mart_region_year"], "reports_excluded": int(excluded)})
 
 
-@dg.asset(group_name="marts", deps=["mart_region_year"], pool="duckdb")
+@dg.asset(group_name="marts", deps=["mart_region_year", "quality_dashboard"], pool="duckdb")
 def published_warehouse(paths: XxgkPaths, duckdb: DuckDBResource) -> dg.MaterializeResult:
     """A copy of the warehouse that analysts can hold open while the next run writes."""
     with duckdb.get_connection() as con:
         target = publish(con, paths.warehouse, paths.published)
     return dg.MaterializeResult(metadata={"path": str(target)})
+
+
+@dg.asset(group_name="marts", deps=["mart_region_year"], pool="duckdb")
+def quality_dashboard(paths: XxgkPaths, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Static quality pages: rules, failing reports, documents set aside, coverage."""
+    with duckdb.get_connection() as con:
+        board = write_dashboard(con, paths.quality_pages, paths.data_docs / "index.html")
+    return dg.MaterializeResult(metadata={"path": str(board.path), "reports_with_errors": board.failing_reports})

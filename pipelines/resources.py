@@ -52,6 +52,10 @@ class XxgkPaths(dg.ConfigurableResource):
     def data_docs(self) -> Path:
         return self.root / "quality" / "data_docs"
 
+    @property
+    def quality_pages(self) -> Path:
+        return self.root / "quality"
+
 
 def make_resources(data_dir: str | os.PathLike[str] | None = None, inputs_dir: str | None = None) -> dict:
     """The resource dict for ``Definitions`` and for tests pointing at a temporary folder."""

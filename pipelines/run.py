@@ -20,7 +20,8 @@ import duckdb
 from pipelines.definitions import defs
 from pipelines.resources import make_resources
 
-STAGE_ORDER = ["documents", "parsed_reports", "cells", "consistency_rules", "mart_region_year", "published_warehouse"]
+STAGE_ORDER = ["documents", "parsed_reports", "cells", "consistency_rules", "mart_region_year", "quality_dashboard",
+               "published_warehouse"]
 
 
 @dataclass
@@ -30,6 +31,7 @@ class RunSummary:
     warehouse: Path
     published: Path
     data_docs: Path
+    dashboard: Path
     reports: dict[str, int] = field(default_factory=dict)
     cells: int = 0
     failing_rules: dict[str, int] = field(default_factory=dict)
@@ -97,7 +99,7 @@ def run_nightly(data_dir: str | os.PathLike[str] | None = None, out=sys.stdout) 
     result = job.execute_in_process(
         instance=instance, resources=resources, run_config={"loggers": {"progress": {}}}, raise_on_error=False)
     summary = RunSummary(result.success, time.monotonic() - started, paths.warehouse, paths.published,
-                         paths.data_docs / "index.html")
+                         paths.data_docs / "index.html", paths.quality_pages / "index.html")
     if paths.published.exists():
         _fill_summary(summary, paths.published)
     return summary
@@ -127,4 +129,5 @@ def print_summary(s: RunSummary, out=sys.stdout) -> None:
     print(f"  marts          mart_region_year {s.mart_rows} rows; {s.excluded_from_marts} reports excluded "
           "for error-severity failures", file=out)
     print(f"  warehouse      {s.published}  (analysts' copy; the run writes {s.warehouse})", file=out)
+    print(f"  quality pages  {s.dashboard}", file=out)
     print(f"  data docs      {s.data_docs}", file=out)

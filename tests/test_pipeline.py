@@ -46,13 +46,15 @@ def test_run_succeeds_and_reports_each_stage(first_run):
     _, summary, output = first_run
     assert summary.success
     for n, stage in enumerate(["documents", "parsed_reports", "cells", "consistency_rules", "mart_region_year",
-                               "published_warehouse"], start=1):
-        assert f"[{n}/6] {stage}" in output
+                               "quality_dashboard", "published_warehouse"], start=1):
+        assert f"[{n}/7] {stage}" in output
     assert summary.reports == {"parsed": 5}
     assert summary.cells == 200 * 4 + 198
     assert summary.failing_rules == {"R06": 1, "R11": 1, "R12": 1}
     assert summary.excluded_from_marts == 1
     assert summary.data_docs.is_file()
+    page = summary.dashboard.read_text(encoding="utf-8")
+    assert "<td>R06</td><td>T4 review total</td><td>error</td><td class='num'>4</td><td class='num fail'>1</td>" in page
 
 
 def test_mart_figures(first_run):
