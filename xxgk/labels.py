@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _WS = re.compile(r"\s+", re.UNICODE)
 _QUOTES = str.maketrans("", "", "“”‘’\"'「」『』")
 _ENUM = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十]+\)|\d+[.、)]|\(\d+\))")
 
 
+@lru_cache(maxsize=8192)
 def normalize(text: str) -> str:
-    """NFKC, no whitespace of any kind (NBSP, U+3000, line breaks), no quotes."""
+    """NFKC, no whitespace of any kind (NBSP, U+3000, line breaks), no quotes. Cached: labels
+    repeat on every row a span covers."""
     t = unicodedata.normalize("NFKC", text)
     t = _WS.sub("", t).replace("\u00a0", "").replace("\u3000", "")
     return t.translate(_QUOTES)
@@ -71,6 +74,7 @@ T3_HEADER_WORDS = (
 )
 
 
+@lru_cache(maxsize=4096)
 def match_table3_row(label: str) -> str | None:
     """Canonical table-3 row key for a printed row label, or None if nothing matches."""
     n = normalize(label)
@@ -86,8 +90,10 @@ def match_table3_row(label: str) -> str | None:
 
 
 def is_table3_header(label: str) -> bool:
+    """Column-header text. A bare ``总计``/``其他`` is the column; with an enumerator
+    (``（七）总计``, ``3.其他``) it is a row label, which an unfilled row must stay."""
     n = normalize(label)
-    return any(w in n for w in T3_HEADER_WORDS) or strip_enumerator(n) in ("总计", "其他")
+    return any(w in n for w in T3_HEADER_WORDS) or n in ("总计", "其他", "合计")
 
 
 # --- table 2 ---------------------------------------------------------------------------
@@ -115,4 +121,19 @@ def match_table2_row(label: str) -> str | None:
 # --- template version signals (spec §1.4) -----------------------------------------------
 
 SIGNALS_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额")
-SIGNALS_2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减", "第二十条第(九)项", "政府集中采购")
+SIGNALS_2019 = (
+    "本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减", "第二十条第(九)项",
+    "政府集中采购",
+)
+
+
+# --- where tables are ---------------------------------------------------------------------
+
+# Words printed only inside the template's tables (headers and row labels, never common in
+# prose): a page of a paginated format holding any of them holds part of a table.
+TABLE_VOCABULARY = (
+    "信息内容", "本年制发件数", "本年处理决定数量", "本年收费金额", "本年新制作数量", "上一年项目数量",
+    "申请人情况", "法人或其他组织", "勾稽关系", "属于国家秘密", "不掌握相关政府信息", "没有现成信息",
+    "补正后申请内容", "信访举报投诉类", "要求提供公开出版物", "逾期不补正", "结转下年度继续办理",
+    "结果维持", "结果纠正", "尚未审结", "未经复议直接起诉", "复议后起诉",
+)

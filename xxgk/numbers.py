@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 PLACEHOLDERS = frozenset({"/", "-", "--", "—", "——", "–", "―", "N/A", "n/a", "NA", "无", "不适用", "空"})
 
@@ -31,17 +32,20 @@ class ParsedNumber:
     note: str = ""
 
 
+@lru_cache(maxsize=8192)
 def clean(text: str) -> str:
     """NFKC and no whitespace: ``'\\u00a01 '`` → ``'1'``, ``'１２'`` → ``'12'``, ``'1，234'`` → ``'1,234'``."""
     t = unicodedata.normalize("NFKC", text)
     return _WS.sub("", t).replace("\u00a0", "").replace("\u3000", "")
 
 
+@lru_cache(maxsize=8192)
 def parse_number(text: str, unit: str = "件") -> ParsedNumber:
     """Read one cell. ``unit`` is the column's canonical unit (件, 项, 万元, 元).
 
     Money written in the other money unit is converted (元 under a 万元 header and vice versa)
-    and noted, never silently.
+    and noted, never silently. Cached: a report repeats the same few cell texts hundreds of
+    times, and the result is immutable.
     """
     t = clean(text)
     if t == "":

@@ -3,21 +3,40 @@
 :func:`extract` decides the format from the bytes themselves (magic numbers, then markup),
 falling back to the file name only for plain text, because portals mislabel files (a .docx
 served as text/html, an HTML error page saved as .pdf).
+Besides a Document, extraction can end in :class:`~xxgk.extract.errors.Unreadable` (exit 1)
+or :class:`~xxgk.extract.errors.NotAReport` (exit 2).
 """
 
 from __future__ import annotations
 
 from xxgk.document import Document
+from xxgk.extract.errors import NotAReport, Unreadable
 from xxgk.extract.sniff import sniff_media_type
 from xxgk.extract.text import decode_text, extract_text
 
+__all__ = ["NotAReport", "Unreadable", "extract"]
 
-class Unreadable(Exception):
-    """The bytes cannot be read as any supported document (exit code 1 of ``xxgk parse``)."""
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def extract(data: bytes, name: str = "") -> Document:
     media_type = sniff_media_type(data, name)
     if media_type == "text/plain":
         return extract_text(decode_text(data))
-    raise Unreadable(f"no extractor for {media_type} yet ({name or 'unnamed'})")
+    if media_type == "text/html":
+        from xxgk.extract.html import extract_html
+
+        return extract_html(data)
+    if media_type == "application/pdf":
+        from xxgk.extract.pdf import extract_pdf
+
+        return extract_pdf(data)
+    if media_type == DOCX:
+        from xxgk.extract.docx import extract_docx
+
+        return extract_docx(data)
+    if media_type == "application/x-ole-storage":
+        from xxgk.extract.ole import extract_ole
+
+        return extract_ole(data, name)
+    raise Unreadable(f"no extractor for {media_type} ({name or 'unnamed'})", "unsupported_format")

@@ -6,7 +6,8 @@ import re
 import zipfile
 from io import BytesIO
 
-_HTML = re.compile(rb"^\s*(?:<!doctype\s+html|<html|<head|<meta|<body|<div|<table|<p[\s>])", re.I)
+_HTML = re.compile(
+    rb"^\s*(?:<!doctype\s+html|<html|<head|<meta|<body|<div|<table|<p[\s>]|<script|<title|<!--|<\?xml)", re.I)
 
 
 def sniff_media_type(data: bytes, name: str = "") -> str:

@@ -6,19 +6,26 @@ import json
 import sys
 from pathlib import Path
 
-from xxgk.extract import Unreadable, extract
+from xxgk.extract import NotAReport, Unreadable, extract
 from xxgk.model import Issue, ParseResult, ReportMeta
 from xxgk.parse.report import parse_document
 
 
 def parse_bytes(data: bytes, name: str, source: str) -> ParseResult:
-    """Extract and parse; unreadable input becomes a result with ``unreadable=True``."""
+    """Extract and parse; unreadable input becomes a result with ``unreadable=True``, input the
+    extractor already knows is no report (a challenge page) one with ``is_report=False``."""
     try:
         doc = extract(data, name)
     except Unreadable as e:
-        meta = ReportMeta(title="", agency=None, region=None, year=None, template=None, source=source)
-        return ParseResult(meta, [], [], [Issue("unreadable", str(e), "error")], is_report=False, unreadable=True)
+        issue = Issue(e.code, str(e), "error")
+        return ParseResult(_no_meta(source), [], [], [issue], is_report=False, unreadable=True)
+    except NotAReport as e:
+        return ParseResult(_no_meta(source), [], [], [Issue(e.code, str(e), "error")], is_report=False)
     return parse_document(doc, source)
+
+
+def _no_meta(source: str) -> ReportMeta:
+    return ReportMeta(title="", agency=None, region=None, year=None, template=None, source=source)
 
 
 def parse_file(path: str) -> ParseResult:
@@ -26,8 +33,8 @@ def parse_file(path: str) -> ParseResult:
     try:
         data = p.read_bytes()
     except OSError as e:
-        meta = ReportMeta(title="", agency=None, region=None, year=None, template=None, source=str(p))
-        return ParseResult(meta, [], [], [Issue("unreadable", str(e), "error")], is_report=False, unreadable=True)
+        issue = Issue("unreadable", str(e), "error")
+        return ParseResult(_no_meta(str(p)), [], [], [issue], is_report=False, unreadable=True)
     return parse_bytes(data, p.name, str(p))
 
 

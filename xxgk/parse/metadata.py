@@ -27,8 +27,9 @@ class TitleInfo:
 
 
 def find_title(doc: Document) -> str | None:
-    """The report title: the container's title if it has one, else the first title-like lines."""
-    if doc.title_hint and _is_title(doc.title_hint):
+    """The report title: the container's title if it names a year, else the first title-like
+    lines. (PDF metadata titles are often a bare 政府信息公开工作年度报告 left by the template.)"""
+    if doc.title_hint and _is_title(doc.title_hint) and _YEAR.search(doc.title_hint):
         return doc.title_hint.strip()
     paras = [p for p in doc.text_lines() if p.strip()][:8]
     for i, p in enumerate(paras):
@@ -59,12 +60,36 @@ def read_title(title: str, body: str) -> TitleInfo:
         region = regions.most_mentioned(body)
         if region is not None:
             agency = region.name + agency
+    elif agency and region is not None:
+        agency = _full_name(agency, region, normalize(body))
     return TitleInfo(title, agency or None, year, region)
 
 
+def _full_name(agency: str, region: regions.Division, body: str) -> str:
+    """A district's body printed without its city (``洪泽区人民政府``) gets the city prefix when
+    the report itself writes the full name (``淮安市洪泽区人民政府办公室``): district names
+    repeat across cities, so the prefix is what identifies the body."""
+    parent = next((d for d in regions.divisions() if d.code == region.parent_code), None)
+    if parent is None or agency.startswith(parent.name) or region.level != "county":
+        return agency
+    return parent.name + agency if parent.name + agency in body else agency
+
+
 def scope_of(agency: str | None) -> str | None:
-    """``area`` for a government's report (it aggregates its departments and towns, seed 003);
-    ``agency`` for an office or department reporting on itself. A naming heuristic, stated as such."""
+    """``area`` for a government's report (it aggregates its departments and towns, seed 003),
+    also when the title names only the place (``平潭综合实验区…年度报告``) or a zone's
+    管委会; ``agency`` for an office or department reporting on itself. A naming heuristic,
+    stated as such."""
     if not agency:
         return None
-    return "area" if agency.endswith("人民政府") else "agency"
+    if agency.endswith(_AREA_BODIES):
+        return "area"
+    region = regions.find_in(agency)
+    if region is not None and agency.endswith(_PLACE_SUFFIXES) and not agency.endswith(_OFFICE_SUFFIXES):
+        return "area"
+    return "agency"
+
+
+_AREA_BODIES = ("人民政府", "管理委员会", "管委会")
+_PLACE_SUFFIXES = ("省", "市", "区", "县", "旗", "州", "盟")
+_OFFICE_SUFFIXES = ("办公室", "委员会", "局", "厅", "委", "办", "中心", "所", "站", "队", "院", "会")

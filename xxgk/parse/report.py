@@ -8,8 +8,10 @@ is not one (a pre-2019 free-form report, a notice, a challenge page) is returned
 
 from __future__ import annotations
 
-from xxgk.document import Document
-from xxgk.model import Issue, ParseResult, Region, ReportMeta
+from dataclasses import dataclass
+
+from xxgk.document import Document, Paragraph, Table
+from xxgk.model import Cell, Issue, ParseResult, Region, ReportMeta
 from xxgk.parse.metadata import find_title, read_title, scope_of
 from xxgk.parse.resolve import resolve_illegible
 from xxgk.parse.sections import narrative, split_sections, table_rows
@@ -18,7 +20,17 @@ from xxgk.parse.table3 import map_table3
 from xxgk.parse.table4 import map_table4
 from xxgk.rules.instances import evaluate
 
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
+
+
+@dataclass
+class Tables:
+    """The three tables of a document mapped to canonical cells, with what decided the layout."""
+
+    cells: list[Cell]
+    issues: list[Issue]
+    template: str
+    table3_layout: str
 
 
 def parse_document(doc: Document, source: str) -> ParseResult:
@@ -37,29 +49,43 @@ def parse_document(doc: Document, source: str) -> ParseResult:
         scope=scope_of(info.agency) if info else None,
     )
 
+    tables = None
     reason = _not_a_report(title, meta.year, sections)
-    if reason:
+    if reason is None:
+        tables = map_tables(sections, meta.year)
+        reason = _not_filled_in(tables.cells, meta.year)
+    if reason is not None or tables is None:
         if meta.year is not None and meta.year <= 2018:
             meta.template = "pre2019"
-        return ParseResult(meta, [], [], [Issue("not_a_report", reason, "error")], is_report=False)
+        return ParseResult(meta, [], [], [Issue("not_a_report", reason or "", "error")], is_report=False)
 
+    meta.template = tables.template  # type: ignore[assignment]
+    meta.table3_layout = tables.table3_layout
+    issues += tables.issues
+    if not narrative(sections.get(1, [])):
+        issues.append(Issue("section_missing", "section 一、总体情况 not found", "info"))
+    return ParseResult(meta, tables.cells, evaluate(tables.cells, meta), issues)
+
+
+def map_tables(sections: dict[int, list[Paragraph | Table]], year: int | None) -> Tables:
+    """Tables 2–4 of a split document → canonical cells (pure; the decision whether the
+    document is a report at all is the caller's)."""
+    issues: list[Issue] = []
     rows2, rows3, rows4 = (table_rows(sections.get(n, [])) for n in (2, 3, 4))
     t3 = map_table3(rows3)
     sig2 = table2_signals(rows2)
-    meta.template = _table2_version(sig2, t3.layout, meta.year)
-    meta.table3_layout = "2021_single_other" if (meta.template == "2021" and t3.layout == "2019") else t3.layout
+    template = _table2_version(sig2, t3.layout, year)
+    layout = "2021_single_other" if (template == "2021" and t3.layout == "2019") else t3.layout
     if len(sig2) > 1:
         issues.append(Issue("template_conflict", "table 2 carries both 2019 and 2021 labels"))
-    t2 = map_table2(rows2, meta.template)
+    t2 = map_table2(rows2, template)  # type: ignore[arg-type]
     t4 = map_table4(rows4)
     cells = t2.cells + t3.cells + t4.cells
     issues += t2.issues + t3.issues + t4.issues
     inferred = resolve_illegible(cells, t3.layout)
     if inferred:
         issues.append(Issue("cells_inferred", f"{inferred} illegible cells set from the table identities"))
-    if not narrative(sections.get(1, [])):
-        issues.append(Issue("section_missing", "section 一、总体情况 not found", "info"))
-    return ParseResult(meta, cells, evaluate(cells, meta), issues)
+    return Tables(cells, issues, template, layout)
 
 
 def _not_a_report(title: str | None, year: int | None, sections: dict) -> str | None:
@@ -69,6 +95,16 @@ def _not_a_report(title: str | None, year: int | None, sections: dict) -> str | 
         return f"report year {year}: before the 2019 template (free-form statistics, out of scope)"
     if not table_rows(sections.get(3, [])):
         return "no table under 三、收到和处理政府信息公开申请情况"
+    return None
+
+
+def _not_filled_in(cells: list[Cell], year: int | None) -> str | None:
+    """An unfilled form (the template as published, every cell empty) or a title without a
+    year is not a report, however complete its tables look."""
+    if cells and all(c.status in ("blank", "placeholder") for c in cells):
+        return "every template cell is empty: an unfilled form (the template itself), not a report"
+    if year is None:
+        return "no report year in the title"
     return None
 
 

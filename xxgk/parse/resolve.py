@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from xxgk.model import Cell
-from xxgk.schema import C6, C7, T4_PARTS, TABLE4_ROWS, outcome_leaves, TABLE3_ROWS
+from xxgk.schema import C6, C7, T4_PARTS, TABLE3_ROWS, TABLE4_ROWS, outcome_leaves
 
 Equation = tuple[list[str], list[str]]  # lhs cell paths, rhs cell paths: sum(lhs) == sum(rhs)
 

@@ -9,10 +9,14 @@ it are the values. Values are then fitted to the template's column count
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from xxgk.document import GridCell
 from xxgk.numbers import clean, is_value_text
+
+_DIGIT_RUN = re.compile(r"[0-9]+(?: +[0-9]+)*")
 
 
 @dataclass
@@ -67,3 +71,28 @@ def fit_values(values: list[GridCell], n: int) -> tuple[list[GridCell | None], b
     if len(vals) > n:
         return list(vals[-n:]), True
     return [None] * (n - len(vals)) + list(vals), True
+
+
+def glued_digits(values: list[GridCell], n: int) -> str | None:
+    """The digit run of a row whose cells lost their boundaries, or None.
+
+    A row is glued when it has fewer value cells (blank ones included: a blank cell still
+    holds its position) than the template has columns, every non-empty one is digits and
+    spaces only, and together they hold at least ``n`` digits (one per cell at least):
+    ``200 000121`` for seven cells. Cell boundaries that
+    survived (separate cells, spaces) are kept as spaces: the solver treats them as hard.
+    A damaged row with too few digits is not glued; it stays a damaged row.
+    """
+    if len(values) >= n:
+        return None
+    runs = [digit_run(c.text) for c in values if clean(c.text)]
+    if not runs or any(r is None for r in runs):
+        return None
+    joined = " ".join(r for r in runs if r)
+    return joined if sum(ch.isdigit() for ch in joined) >= n else None
+
+
+def digit_run(text: str) -> str | None:
+    """``'２００\u3000000121'`` → ``'200 000121'``; None unless the text is digits and spaces."""
+    t = " ".join(unicodedata.normalize("NFKC", text).split())
+    return t if _DIGIT_RUN.fullmatch(t) else None

@@ -8,16 +8,17 @@ paragraphs.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from xxgk.document import Document, GridCell, Paragraph, Table
-from xxgk.labels import normalize
+from xxgk.labels import match_table3_row, normalize
 
 _NUMERAL = re.compile(r"^[一二三四五六][、.．]")
 _HEADINGS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (1, ("总体情况",)),
     (2, ("主动公开政府信息情况", "主动公开政府信息")),
     (3, ("收到和处理政府信息公开申请",)),
-    (4, ("行政复议、行政诉讼", "行政复议和行政诉讼", "行政复议行政诉讼")),
+    (4, ("行政诉讼", "行政复议")),  # also misspelt: 四、政府信息公开行政法复议、行政诉讼情况
     (5, ("存在的主要问题",)),
     (6, ("其他需要报告",)),
 )
@@ -50,8 +51,34 @@ def split_sections(doc: Document) -> dict[int, list[Paragraph | Table]]:
 
 
 def table_rows(blocks: list[Paragraph | Table]) -> list[list[GridCell]]:
-    """All grid rows of the tables in a section, in order (tables split across pages join)."""
-    return [row for b in blocks if isinstance(b, Table) for row in b.rows]
+    """All grid rows of the tables in a section, in order (tables split across pages join),
+    plus paragraphs that are flattened table rows (:func:`flattened_row`)."""
+    rows: list[list[GridCell]] = []
+    for b in blocks:
+        if isinstance(b, Table):
+            rows += b.rows
+        elif (row := flattened_row(b.text)) is not None:
+            rows.append(row)
+    return rows
+
+
+# A row label, then a digit run of at least 7 digits (the narrowest glued row, table 3's).
+_FLATTENED = re.compile(r"^(?P<label>.*?[^0-9０-９\s])??\s*(?P<digits>[0-9０-９][0-9０-９\s]*[0-9０-９])\s*$")
+_MIN_GLUED_DIGITS = 7
+
+
+def flattened_row(text: str) -> list[GridCell] | None:
+    """A text export's table row that lost its cells: ``一、本年新收政府信息公开申请数量200 000121``
+    or table 4's bare ``21317000001324019``. Only a known table-3 row label (or none at all)
+    may precede the digits, so narrative sentences never turn into rows."""
+    m = _FLATTENED.match(text)
+    if m is None or sum(ch.isdigit() for ch in unicodedata.normalize("NFKC", m["digits"])) < _MIN_GLUED_DIGITS:
+        return None
+    label = (m["label"] or "").strip()
+    if label and match_table3_row(label) is None:
+        return None
+    texts = [label, m["digits"]] if label else [m["digits"]]
+    return [GridCell(x, 0, c, (0, c)) for c, x in enumerate(texts)]
 
 
 def narrative(blocks: list[Paragraph | Table]) -> str:

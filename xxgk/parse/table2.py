@@ -52,10 +52,11 @@ def map_table2(grid_rows: list[list[GridCell]], version: TemplateVersion) -> Tab
         columns = spec[key].columns
         fitted, damaged = fit_values(row.values, len(columns))
         if damaged:
-            issues.append(Issue("row_damaged", f"table2 row {key}: {len(row.values)} value cells for {len(columns)} columns"))
+            issues.append(Issue("row_damaged",
+                                f"table2 row {key}: {len(row.values)} value cells for {len(columns)} columns"))
         found[key] = [
             make_cell("table2", key, col, g, damaged=damaged, label_row_raw=row.label)
-            for col, g in zip(columns, fitted)
+            for col, g in zip(columns, fitted, strict=True)
         ]
     cells: list[Cell] = []
     for key, r in spec.items():

@@ -1,0 +1,105 @@
+"""Word (DOCX) reports → :class:`~xxgk.document.Document`.
+
+python-docx opens the package; the body is then read from its XML directly, in document
+order (paragraphs and tables interleaved), because python-docx's table API hides how cells
+are merged. Merges are expanded from the markup itself: ``w:gridSpan`` (columns),
+``w:vMerge`` restart/continue (rows) and ``w:gridBefore`` (skipped leading grid columns), and
+every copy keeps the ``origin`` of the cell it repeats, as in the HTML grids.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import docx
+from docx.oxml.ns import qn
+
+from xxgk.document import Block, Document, GridCell, Paragraph, Table
+from xxgk.extract.errors import Unreadable
+
+
+def extract_docx(data: bytes) -> Document:
+    try:
+        d = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as e:
+        raise Unreadable(f"DOCX cannot be read: {e}", "corrupt_docx") from e
+    blocks: list[Block] = []
+    tables = 0
+    for el in _body_items(d.element.body):
+        if el.tag == qn("w:p"):
+            text = paragraph_text(el)
+            if text.strip():
+                blocks.append(Paragraph(text.strip()))
+        elif el.tag == qn("w:tbl"):
+            tables += 1
+            blocks.append(table_grid(el, tables))
+    title = (d.core_properties.title or "").strip() or None
+    return Document(blocks=blocks, media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    title_hint=title)
+
+
+def _body_items(parent):  # noqa: ANN001, ANN202 - lxml elements of python-docx's oxml
+    """Paragraphs and tables in document order, also those wrapped in content controls
+    (``w:sdt``) or custom XML, as form-generated reports have them."""
+    for el in parent.iterchildren():
+        if el.tag in (qn("w:p"), qn("w:tbl")):
+            yield el
+        elif el.tag in (qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")):
+            yield from _body_items(el)
+
+
+def paragraph_text(p) -> str:  # noqa: ANN001 - an lxml element of python-docx's oxml
+    """Text of a ``w:p``: runs' ``w:t``, tabs and breaks (a ``w:br`` inside a label is a line break)."""
+    out = []
+    for el in p.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")):
+        if el.tag == qn("w:t"):
+            out.append(el.text or "")
+        elif el.tag == qn("w:tab"):
+            out.append("\t")
+        else:
+            out.append("\n")
+    return "".join(out)
+
+
+def _cell_text(tc) -> str:  # noqa: ANN001
+    return "\n".join(paragraph_text(p) for p in tc.iterchildren(qn("w:p")))
+
+
+def _int_attr(parent, tag: str, default: int) -> int:  # noqa: ANN001
+    el = parent.find(tag) if parent is not None else None
+    if el is None:
+        return default
+    try:
+        return int(el.get(qn("w:val")))
+    except (TypeError, ValueError):
+        return default
+
+
+def table_grid(tbl, number: int) -> Table:  # noqa: ANN001
+    """A ``w:tbl`` as a span-expanded grid."""
+    grid: dict[tuple[int, int], GridCell] = {}
+    vertical_open: dict[int, tuple[int, int]] = {}  # grid column → origin of the open vMerge
+    rows = list(tbl.iterchildren(qn("w:tr")))
+    for r, tr in enumerate(rows):
+        c = _int_attr(tr.find(qn("w:trPr")), qn("w:gridBefore"), 0)
+        for tc in tr.iterchildren(qn("w:tc")):
+            tcpr = tc.find(qn("w:tcPr"))
+            span = max(1, _int_attr(tcpr, qn("w:gridSpan"), 1))
+            vmerge = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
+            continues = vmerge is not None and vmerge.get(qn("w:val"), "continue") == "continue"
+            if continues and c in vertical_open:
+                origin = vertical_open[c]
+                text = grid[origin].text
+            else:
+                origin = (r, c)
+                text = _cell_text(tc)
+                for k in range(span):
+                    vertical_open.pop(c + k, None)
+                if vmerge is not None:
+                    vertical_open[c] = origin
+            for k in range(span):
+                grid[(r, c + k)] = GridCell(text, r, c + k, origin)
+            c += span
+    out = [[grid[(r, c)] for c in sorted(cc for rr, cc in grid if rr == r)] for r in range(len(rows))]
+    return Table(rows=out, source=f"docx:table#{number}")

@@ -1,0 +1,20 @@
+"""The two ways extraction ends without a Document, each with a short code for the warehouse.
+
+:class:`Unreadable` (exit 1 of ``xxgk parse``): the bytes cannot be read, e.g. a corrupt PDF or
+an image-only PDF that ``needs_ocr``. :class:`NotAReport` (exit 2): readable, but plainly not
+a report already at this stage, e.g. an anti-bot challenge page.
+"""
+
+from __future__ import annotations
+
+
+class Unreadable(Exception):
+    def __init__(self, message: str, code: str = "unreadable") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class NotAReport(Exception):
+    def __init__(self, message: str, code: str = "not_a_report") -> None:
+        super().__init__(message)
+        self.code = code
