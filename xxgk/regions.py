@@ -39,11 +39,24 @@ def divisions() -> tuple[Division, ...]:
 
 
 def find_in(text: str) -> Division | None:
-    """The most specific division named in ``text`` (county over city over province)."""
-    hits = [d for d in divisions() if d.name in text or d.short in text]
-    if not hits:
+    """The most specific division named in ``text`` (county over city over province).
+
+    Full names win over short ones. A short name shared by several divisions (淮安 for 淮安市
+    and 淮安区) names the higher level, the usual reading when the suffix is dropped.
+    """
+    full = [d for d in divisions() if d.name in text]
+    if full:
+        return max(full, key=lambda d: (_LEVEL_RANK[d.level], len(d.name)))
+    short = [d for d in divisions() if d.short in text]
+    if not short:
         return None
-    return max(hits, key=lambda d: (_LEVEL_RANK[d.level], len(d.name)))
+    owners: dict[str, list[Division]] = {}
+    for d in divisions():
+        owners.setdefault(d.short, []).append(d)
+    unambiguous = [d for d in short if len(owners[d.short]) == 1]
+    if unambiguous:
+        return max(unambiguous, key=lambda d: (_LEVEL_RANK[d.level], len(d.name)))
+    return min(short, key=lambda d: (_LEVEL_RANK[d.level], -len(d.name)))
 
 
 def most_mentioned(text: str) -> Division | None:
