@@ -83,6 +83,18 @@ class Issue:
     severity: Literal["error", "warning", "info"] = "warning"
 
 
+@dataclass(frozen=True)
+class Fact:
+    """A number the narrative states (R20): ``stated`` should equal the sum of ``expression``'s
+    cells (``table3/denied.*/total`` = every leaf of the group). Out-of-scope facts speak of
+    another population (区政府办 for a district-wide report) and are not compared."""
+
+    quote: str
+    expression: tuple[str, ...]
+    stated: int
+    in_scope: bool = True
+
+
 @dataclass
 class ParseResult:
     """Everything known about one document after parsing.
@@ -97,6 +109,7 @@ class ParseResult:
     issues: list[Issue]
     is_report: bool = True
     unreadable: bool = False
+    facts: list[Fact] = field(default_factory=list)  # narrative facts, for R20
 
     def to_json(self) -> dict[str, Any]:
         meta = asdict(self.report)

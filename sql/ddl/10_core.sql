@@ -79,6 +79,17 @@ CREATE TABLE IF NOT EXISTS parse_issue (
     PRIMARY KEY (report_id, seq)
 );
 
+-- Numbers the narrative states that have a table counterpart (rule R20).
+CREATE TABLE IF NOT EXISTS narrative_fact (
+    report_id       VARCHAR NOT NULL,
+    seq             INTEGER NOT NULL,
+    quote           VARCHAR NOT NULL,     -- the phrase as printed (normalised)
+    expression      VARCHAR[] NOT NULL,   -- cell paths summed; group.* = every leaf of the group
+    stated          BIGINT NOT NULL,
+    in_scope        BOOLEAN NOT NULL,     -- false: the sentence speaks of another population
+    PRIMARY KEY (report_id, seq)
+);
+
 -- Administrative divisions (GB/T 2260), loaded from data/regions.csv.
 CREATE TABLE IF NOT EXISTS region (
     code            VARCHAR PRIMARY KEY,

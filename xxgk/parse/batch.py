@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +66,7 @@ def parse_documents(docs: list[DocumentRef], store: RawStore, parsed_root: Path)
 def to_record(sha256: str, result: ParseResult) -> dict[str, Any]:
     """The stored form of a parse result: the CLI's JSON contract plus identity and outcome."""
     return {"sha256": sha256, "parser_version": PARSER_VERSION, "is_report": result.is_report,
-            "unreadable": result.unreadable, **result.to_json()}
+            "unreadable": result.unreadable, **result.to_json(), "facts": [asdict(f) for f in result.facts]}
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from xxgk.document import Document, Paragraph, Table
 from xxgk.model import Cell, Issue, ParseResult, Region, ReportMeta
 from xxgk.parse.metadata import find_title, read_title, scope_of
+from xxgk.parse.narrative import extract_facts
 from xxgk.parse.resolve import resolve_illegible
 from xxgk.parse.sections import narrative, split_sections, table_rows
 from xxgk.parse.table2 import map_table2, table2_signals
@@ -20,7 +21,7 @@ from xxgk.parse.table3 import map_table3
 from xxgk.parse.table4 import map_table4
 from xxgk.rules.instances import evaluate
 
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 
 
 @dataclass
@@ -64,7 +65,8 @@ def parse_document(doc: Document, source: str) -> ParseResult:
     issues += tables.issues
     if not narrative(sections.get(1, [])):
         issues.append(Issue("section_missing", "section 一、总体情况 not found", "info"))
-    return ParseResult(meta, tables.cells, evaluate(tables.cells, meta), issues)
+    facts = extract_facts(sections, meta.scope)
+    return ParseResult(meta, tables.cells, evaluate(tables.cells, meta, facts), issues, facts=facts)
 
 
 def map_tables(sections: dict[int, list[Paragraph | Table]], year: int | None) -> Tables:

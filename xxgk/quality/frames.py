@@ -15,7 +15,7 @@ from decimal import Decimal
 import duckdb
 import pandas as pd
 
-from xxgk.model import Cell, Region, ReportMeta
+from xxgk.model import Cell, Fact, Region, ReportMeta
 from xxgk.rules.cross_year import cross_year_instances
 from xxgk.rules.instances import Instance, build_instances
 from xxgk.schema import MONEY_COLUMNS, SIGNED_COLUMNS
@@ -29,6 +29,7 @@ class StoredReport:
     agency_key: str | None
     meta: ReportMeta
     cells: list[Cell]
+    facts: list[Fact]
 
 
 def read_reports(con: duckdb.DuckDBPyConnection) -> list[StoredReport]:
@@ -44,11 +45,16 @@ def read_reports(con: duckdb.DuckDBPyConnection) -> list[StoredReport]:
     ).fetchall():
         cells[rid].append(Cell(table, row, col, Decimal(value) if value is not None else None, unit, status,
                                raw or "", lrow or "", lcol or "", loc or "", note or ""))
+    facts: dict[str, list[Fact]] = defaultdict(list)
+    for rid, quote, expression, stated, in_scope in con.execute(
+        "SELECT report_id, quote, expression, stated, in_scope FROM narrative_fact ORDER BY report_id, seq"
+    ).fetchall():
+        facts[rid].append(Fact(quote, tuple(expression), stated, in_scope))
     out = []
     for rid, key, title, agency, rcode, rname, year, template, source, scope, layout in metas:
         meta = ReportMeta(title or "", agency, Region(rcode, rname) if rcode else None, year, template, source,
                           scope, layout)
-        out.append(StoredReport(rid, key, meta, cells[rid]))
+        out.append(StoredReport(rid, key, meta, cells[rid], facts[rid]))
     return out
 
 
@@ -64,7 +70,7 @@ def instances_by_report(reports: list[StoredReport]) -> dict[str, list[Instance]
             previous[(r.agency_key, r.meta.year)] = r
     out = {}
     for r in reports:
-        insts = build_instances(r.cells, r.meta)
+        insts = build_instances(r.cells, r.meta, r.facts)
         prev = previous.get((r.agency_key, r.meta.year - 1)) if r.agency_key and r.meta.year else None
         if prev is not None:
             insts = [i for i in insts if i.rule not in CROSS_YEAR] + cross_year_instances(
@@ -78,7 +84,7 @@ def instance_frame(instances: dict[str, list[Instance]]) -> pd.DataFrame:
         {"report_id": rid, "rule": i.rule, "scope": i.scope, "op": i.op,
          "lhs": float(i.lhs) if i.lhs is not None else None, "rhs": float(i.rhs) if i.rhs is not None else None,
          "evaluate": bool(i.applicable and i.assessable)}
-        for rid, insts in instances.items() for i in insts if i.op != "none" or i.rule == "R21"
+        for rid, insts in instances.items() for i in insts if i.op != "none" or i.rule in ("R20", "R21")
     ]
     return pd.DataFrame(rows, columns=["report_id", "rule", "scope", "op", "lhs", "rhs", "evaluate"])
 

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
-from xxgk.model import Cell, ReportMeta, RuleResult
+from xxgk.model import Cell, Fact, ReportMeta, RuleResult
 from xxgk.rules.catalogue import RULES
+from xxgk.rules.narrative import check_facts
 from xxgk.schema import (
     C6,
     C7,
@@ -78,7 +79,7 @@ def _eq(rule: str, scope: str, cells: dict[str, Cell], lhs: list[str], rhs: list
     return Instance(rule, scope, op, left, right, s.blank, not s.illegible)
 
 
-def build_instances(cells: list[Cell], meta: ReportMeta) -> list[Instance]:
+def build_instances(cells: list[Cell], meta: ReportMeta, facts: list[Fact] | None = None) -> list[Instance]:
     by = {c.path: c for c in cells}
     layout = "2019" if (meta.table3_layout or "").startswith("2019") or meta.table3_layout == "2021_single_other" else "2021"
     rows3 = [r.key for r in TABLE3_ROWS[layout]]
@@ -116,8 +117,17 @@ def build_instances(cells: list[Cell], meta: ReportMeta) -> list[Instance]:
     for rule in ("R17", "R18", "R19"):
         out.append(Instance(rule, "cross-year", "none", applicable=False,
                             note="needs the same agency's adjacent-year report (evaluated in the warehouse)"))
+    out.append(_r20(cells, facts))
     out.append(_r21(meta))
     return out
+
+
+def _r20(cells: list[Cell], facts: list[Fact] | None) -> Instance:
+    scope = "narrative facts (see narrative_facts)"
+    checks = [c for c in check_facts(facts or [], cells) if c.status != "n/a"]
+    failing = [c.label for c in checks if c.status == "fail"]
+    return Instance("R20", scope, "none", Decimal(len(failing)), Decimal(0), cells=failing,
+                    note=f"{len(checks)} facts checked")
 
 
 def _cell_rules(cells: list[Cell]) -> list[Instance]:
@@ -205,5 +215,5 @@ def to_result(i: Instance, status: str) -> RuleResult:
                       i.involves_blank, i.cells, i.note)
 
 
-def evaluate(cells: list[Cell], meta: ReportMeta) -> list[RuleResult]:
-    return [decide(i) for i in build_instances(cells, meta)]
+def evaluate(cells: list[Cell], meta: ReportMeta, facts: list[Fact] | None = None) -> list[RuleResult]:
+    return [decide(i) for i in build_instances(cells, meta, facts)]

@@ -65,7 +65,7 @@ def load_record(con: duckdb.DuckDBPyConnection, record: dict[str, Any]) -> None:
     message = "; ".join(i["message"] for i in record["issues"] if i["severity"] == "error") or None
     con.execute("BEGIN TRANSACTION")
     try:
-        for table in ("cell", "parse_issue", "rule_result", "report"):
+        for table in ("cell", "parse_issue", "narrative_fact", "rule_result", "report"):
             con.execute(f"DELETE FROM {table} WHERE report_id = ?", [rid])
         con.execute(
             "INSERT INTO report VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -84,6 +84,12 @@ def load_record(con: duckdb.DuckDBPyConnection, record: dict[str, Any]) -> None:
             con.executemany(
                 "INSERT INTO parse_issue VALUES (?, ?, ?, ?, ?)",
                 [[rid, n, i["code"], i["severity"], i["message"]] for n, i in enumerate(record["issues"])],
+            )
+        if record.get("facts"):
+            con.executemany(
+                "INSERT INTO narrative_fact VALUES (?, ?, ?, ?, ?, ?)",
+                [[rid, n, f["quote"], list(f["expression"]), f["stated"], f["in_scope"]]
+                 for n, f in enumerate(record["facts"])],
             )
         con.execute("COMMIT")
     except BaseException:
