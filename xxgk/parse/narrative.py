@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+
 from xxgk.document import Paragraph, Table
 from xxgk.model import Fact
 

@@ -19,7 +19,8 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {r.id: r for r in (
-    Rule("R01", "T3 column balance", "error", "new_received + carried_over = total + carried_forward, per applicant column"),
+    Rule("R01", "T3 column balance", "error",
+         "new_received + carried_over = total + carried_forward, per applicant column"),
     Rule("R02", "T3 row total", "error", "total column = sum of the six applicant columns, per row"),
     Rule("R03", "T3 outcome total", "error", "（七）总计 = sum of the outcome leaf rows, per column"),
     Rule("R04", "T3 group subtotal", "error", "a printed group subtotal = sum of its leaves"),
@@ -37,7 +38,8 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("R16", "Fee precision (2021)", "warning", "fee_amount has at most 4 decimal places"),
     Rule("R17", "Cross-year carry", "warning", "carried_over(Y) = carried_forward(Y-1), same agency"),
     Rule("R18", "Cross-year in-force stock", "warning", "in_force(Y) = in_force(Y-1) + issued(Y) - repealed(Y)"),
-    Rule("R19", "Cross-year item chain (2019)", "warning", "prev_year_items(Y) = prev_year_items(Y-1) + items_change(Y-1)"),
+    Rule("R19", "Cross-year item chain (2019)", "warning",
+         "prev_year_items(Y) = prev_year_items(Y-1) + items_change(Y-1)"),
     Rule("R20", "Narrative vs table", "warning", "numbers stated in the narrative equal the table"),
     Rule("R21", "Template version vs year", "warning", "year <= 2020 uses 2019 labels, year >= 2021 uses 2021 labels"),
 )}

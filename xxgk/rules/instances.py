@@ -81,7 +81,8 @@ def _eq(rule: str, scope: str, cells: dict[str, Cell], lhs: list[str], rhs: list
 
 def build_instances(cells: list[Cell], meta: ReportMeta, facts: list[Fact] | None = None) -> list[Instance]:
     by = {c.path: c for c in cells}
-    layout = "2019" if (meta.table3_layout or "").startswith("2019") or meta.table3_layout == "2021_single_other" else "2021"
+    # a single （六）其他处理 row (2019, or the 2021 hybrid) has the 2019 row layout
+    layout = "2019" if meta.table3_layout in ("2019", "2021_single_other") else "2021"
     rows3 = [r.key for r in TABLE3_ROWS[layout]]
     leaves = outcome_leaves(TABLE3_ROWS[layout])
     out: list[Instance] = []
@@ -109,7 +110,7 @@ def build_instances(cells: list[Cell], meta: ReportMeta, facts: list[Fact] | Non
     out.append(Instance("R05", "table3 法人或其他组织 subtotal column", "none", applicable=False,
                         note="report gives no organisation subtotal column"))
 
-    for rule, (r, _) in zip(("R06", "R07", "R08"), TABLE4_ROWS):
+    for rule, (r, _) in zip(("R06", "R07", "R08"), TABLE4_ROWS, strict=True):
         out.append(_eq(rule, f"table4 {r}", by, [f"table4/{r}/total"], [f"table4/{r}/{p}" for p in T4_PARTS]))
 
     out += _cell_rules(cells)
@@ -166,7 +167,8 @@ def _table2_rules(by: dict[str, Cell], meta: ReportMeta) -> list[Instance]:
         for x in ("regulations", "normative_documents"):
             out.append(_eq("R14", f"table2 art20_1.{x}", by,
                            [f"{t}/art20_1.{x}/newly_published"], [f"{t}/art20_1.{x}/total_published"], "le"))
-        for r in ("art20_5.licensing", "art20_5.other_services", "art20_6.penalty", "art20_6.coercion", "art20_8.admin_fees"):
+        for r in ("art20_5.licensing", "art20_5.other_services", "art20_6.penalty", "art20_6.coercion",
+                  "art20_8.admin_fees"):
             s = _Sum(by)
             lhs = s([f"{t}/{r}/prev_year_items", f"{t}/{r}/items_change"])
             out.append(Instance("R15", f"table2 {r}", "ge", lhs, Decimal(0), s.blank, not s.illegible))

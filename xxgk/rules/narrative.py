@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from xxgk.model import Cell, Fact
 
-_GROUP_LEAVES_2021_OTHER = ("other.no_correction", "other.fee_unpaid", "other.other")
 
 
 @dataclass(frozen=True)
@@ -51,8 +50,7 @@ def _expand(term: str, by: dict[str, Cell]) -> list[str]:
     if not row.endswith(".*"):
         return [term]
     group = row[:-2]
-    rows = sorted({p.split("/")[1] for p in by if p.startswith(f"{table}/{group}.") and not p.endswith(".total/" + col)})
-    rows = [r for r in rows if r != f"{group}.total"]
+    rows = sorted({p.split("/")[1] for p in by if p.startswith(f"{table}/{group}.")} - {f"{group}.total"})
     if group == "other" and not rows and f"{table}/other.total/{col}" in by:
         rows = ["other.total"]  # （六）其他处理 printed as one row
     return [f"{table}/{r}/{col}" for r in rows]
