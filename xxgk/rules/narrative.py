@@ -8,7 +8,6 @@ from decimal import Decimal
 from xxgk.model import Cell, Fact
 
 
-
 @dataclass(frozen=True)
 class FactCheck:
     fact: Fact
