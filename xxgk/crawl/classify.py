@@ -17,7 +17,8 @@ CHALLENGE_STATUSES = frozenset({412, 512, 521})
 _CHALLENGE_SCRIPT = re.compile(
     r"\$_ts|__jsl_clearance|__jsluid|_\$[a-z]{2}\s*=|document\.cookie\s*=[^;]*;[^<]*location", re.I | re.S)
 _SOFT404_TITLE = re.compile(r"404|not\s*found|页面不存在|页面未找到|找不到|访问出错|错误页面|非法请求", re.I)
-_SOFT404_TEXT = re.compile(r"非法请求|页面不存在|页面未找到|您访问的页面|找不到(您要|该)?页面|404\s*not\s*found|\b404\b", re.I)
+_SOFT404_TEXT = re.compile(
+    r"非法请求|页面不存在|页面未找到|您访问的页面|找不到(您要|该)?页面|404\s*not\s*found|\b404\b", re.I)
 
 
 def page_title(text: str) -> str:

@@ -1,0 +1,150 @@
+"""Pure helpers: charset decoding (F9), magic bytes (F10), titles, robots, sources file."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from xxgk.crawl import charset, classify, sniff
+from xxgk.crawl.robots import policy_from_answer
+from xxgk.crawl.sources import SourceError, load_sources, parse_sources
+from xxgk.crawl.titles import parse_report_title, report_year
+
+GBK_ONLY = "朱镕基与王堃的报告"  # 镕 and 堃 are outside GB2312
+PAGE = f"<html><head><title>{GBK_ONLY}</title></head><body><p>{GBK_ONLY}</p></body></html>"
+
+
+def test_charset_header_says_utf8_body_is_gbk():
+    text, codec = charset.decode(PAGE.encode("gbk"), "text/html; charset=utf-8")
+    assert GBK_ONLY in text and codec == "gb18030"
+
+
+def test_charset_meta_gb2312_read_as_gb18030():
+    page = PAGE.replace("<head>", '<head><meta charset="gb2312">')
+    text, codec = charset.decode(page.encode("gbk"), "text/html")
+    assert GBK_ONLY in text and codec == "gb18030"
+
+
+def test_charset_nothing_declared_and_latin1_error_pages():
+    assert GBK_ONLY in charset.decode(PAGE.encode("gbk"), None)[0]
+    assert GBK_ONLY in charset.decode(PAGE.encode("utf-8"), None)[0]
+    assert GBK_ONLY in charset.decode(PAGE.encode("utf-8"), "text/html; charset=iso-8859-1")[0]
+
+
+def test_charset_bom_and_forced():
+    assert charset.decode("\ufeff平潭".encode("utf-8"), "text/html; charset=gbk")[0] == "平潭"
+    assert charset.decode("平潭".encode("gbk"), "text/html; charset=utf-8", forced="gb2312")[0] == "平潭"
+
+
+def _zip(names: list[str]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for n in names:
+            z.writestr(n, "x")
+    return buf.getvalue()
+
+
+def test_sniff_magic_bytes():
+    assert sniff.sniff(b"%PDF-1.7\n...") == sniff.PDF
+    assert sniff.sniff(b"\r\n%PDF-1.4") == sniff.PDF  # junk before the header
+    assert sniff.sniff(_zip(["[Content_Types].xml", "word/document.xml"])) == sniff.DOCX
+    assert sniff.sniff(_zip(["xl/workbook.xml"])) == sniff.XLSX
+    assert sniff.sniff(_zip(["OFD.xml", "Doc_0/Document.xml"])) == sniff.OFD
+    assert sniff.sniff(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 600, "wps") in (sniff.WPS, sniff.OLE)
+    assert sniff.sniff(b"  <!DOCTYPE html><html><body>404</body></html>") == sniff.HTML
+    assert sniff.sniff(b'<html><head><meta charset="utf-8"></head></html>') == sniff.HTML
+    assert sniff.HTML not in sniff.FILE_TYPES and sniff.PDF in sniff.FILE_TYPES
+
+
+def test_challenge_and_soft404_classification():
+    assert classify.is_challenge(412, "")
+    assert classify.is_challenge(200, "<html><head><title></title></head><body></body></html>")
+    assert classify.is_challenge(200, "<script>var $_ts=window['$_ts'];</script>")
+    assert not classify.is_challenge(200, "<html><head><title>报告</title></head><body><p>正文</p></body></html>")
+    assert not classify.is_challenge(200, "<html><body><ul></ul></body></html>" + " " * 10)
+    trs_stub = '<html><head><meta charset="utf-8"><title>某某市人民政府</title></head><body></body></html><!--  -->'
+    assert not classify.is_challenge(200, trs_stub)
+    assert classify.soft_404('<html><head><title>提示信息</title></head><body><div>非法请求 404！</div></body></html>')
+    assert classify.soft_404("<html><head><title>404 Not Found</title></head><body></body></html>")
+    assert not classify.soft_404("<html><head><title>报告</title></head><body><p>共收到申请404件</p>"
+                                 + "<p>正文</p>" * 100 + "</body></html>")
+    assert classify.redirected_home("/old/col/index.html", "/") and not classify.redirected_home("/", "/")
+
+
+@pytest.mark.parametrize("title, agency, year, variant", [
+    ("(图文)海宁市人民政府2023年度政府信息公开工作年度报告", "海宁市人民政府", 2023, "图文"),
+    ("嘉兴市人民政府办公室2024年度政府信息公开工作年度报告", "嘉兴市人民政府办公室", 2024, ""),
+    ("海宁市水利局2009年政府信息公开工作年度报告（图片版）", "海宁市水利局", 2009, "图片版"),
+    ("汝州市2020年政府信息公开工作年度报告（超链版）", "汝州市", 2020, "超链版"),
+    ("海宁市卫生健康局政府信息公开工作年度报告", "海宁市卫生健康局", None, ""),
+])
+def test_report_titles(title, agency, year, variant):
+    t = parse_report_title(title)
+    assert (t.agency, t.year, t.variant) == (agency, year, variant)
+
+
+@pytest.mark.parametrize("title", [
+    "关于2023年度政府信息公开工作年度报告的解读", "图解：海宁市2023年度政府信息公开工作年度报告",
+    "关于报送2023年度政府信息公开工作年度报告的通知", "中华人民共和国政府信息公开工作年度报告格式",
+    "海宁市人民政府关于印发工作要点的通知",
+])
+def test_not_report_titles(title):
+    assert parse_report_title(title) is None
+
+
+def test_report_year_falls_back_to_the_statistics_period_not_the_preamble():
+    t = parse_report_title("海宁市卫生健康局政府信息公开工作年度报告")
+    body = ("根据国办公开办函〔2019〕60号和〔2021〕30号要求编制。本报告中所列数据的统计期限自2023年1月1日起"
+            "至2023年12月31日止。")
+    assert report_year(t, body, "2024-01-20") == 2023
+    assert report_year(t, "无年份", "2024-01-20") == 2023
+    assert report_year(parse_report_title("海宁市水利局2009年政府信息公开工作年度报告"), "", "2022-01-18") == 2009
+
+
+def test_robots_policy():
+    deny = policy_from_answer(200, "User-agent: *\nDisallow: /\n")
+    assert not deny.allows("http://a.gov.cn/x", "xxgk-crawler")
+    partial = policy_from_answer(200, "User-agent: *\nDisallow: /module/visitcount/\n")
+    assert partial.allows("http://a.gov.cn/col/col1/index.html", "xxgk-crawler")
+    assert not partial.allows("http://a.gov.cn/module/visitcount/visit.jsp", "xxgk-crawler")
+    assert policy_from_answer(404, None).allows("http://a.gov.cn/x", "xxgk-crawler")
+    assert not policy_from_answer(503, None).allows("http://a.gov.cn/x", "xxgk-crawler")
+    assert not policy_from_answer(429, None).allows("http://a.gov.cn/x", "xxgk-crawler")
+    assert not policy_from_answer(None, None).allows("http://a.gov.cn/x", "xxgk-crawler")
+
+
+def test_sources_file_shipped_with_the_project_loads():
+    registry = load_sources(Path(__file__).resolve().parents[2] / "data" / "sources.toml")
+    hosts = {s.host for s in registry.sources}
+    assert {"www.haining.gov.cn", "www.jiaxing.gov.cn", "www.haishu.gov.cn", "www.ruzhou.gov.cn",
+            "www.pingtan.gov.cn"} <= hosts
+    for s in registry.sources:
+        assert s.region_code.isdigit() and len(s.region_code) == 6 and s.agency
+
+
+def test_sources_validation(tmp_path):
+    base = {"id": "x", "family": "trs", "region_code": "350128", "region_name": "平潭", "agency": "平潭综合实验区"}
+    ok = parse_sources({"source": [{**base, "url": "https://www.pingtan.gov.cn/zwgk/"}]}, tmp_path)
+    assert ok.sources[0].urls == ("https://www.pingtan.gov.cn/zwgk/",) and not ok.sources[0].verified
+    for bad in ({**base, "family": "wordpress", "url": "https://a.gov.cn/"}, {**base, "url": "ftp://a.gov.cn/"},
+                {**base}, {**base, "url": "https://a.gov.cn/", "colour": "red"}):
+        with pytest.raises(SourceError):
+            parse_sources({"source": [bad]}, tmp_path)
+    with pytest.raises(SourceError):
+        parse_sources({"source": [{**base, "url": "https://a.gov.cn/"}] * 2}, tmp_path)
+    d = parse_sources({"source": [{**base, "family": "directory", "path": "inbox"}]}, tmp_path)
+    assert d.sources[0].path == tmp_path / "inbox"
+
+
+def test_canonical_url_folds_aliases_and_forced_scheme(tmp_path):
+    reg = parse_sources({"source": [{
+        "id": "rz", "family": "siteserver", "region_code": "410482", "region_name": "汝州市",
+        "agency": "汝州市人民政府",
+        "url": "http://www.ruzhou.gov.cn/channels/37547.html", "aliases": ["ruzhou.gov.cn"], "scheme": "http"}]},
+        tmp_path)
+    s = reg.sources[0]
+    assert s.canonical_url("https://ruzhou.gov.cn/contents/1/2.html") == "http://www.ruzhou.gov.cn/contents/1/2.html"
+    assert s.hosts == frozenset({"www.ruzhou.gov.cn", "ruzhou.gov.cn"})
