@@ -20,9 +20,9 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 	mkdir -p $(DAGSTER_HOME)
 	cp dagster.yaml $@
 
-## run the whole nightly job once on the bundled inputs and print where the results are
+## crawl the bundled portal simulator, run the whole nightly job once, print where the results are
 run: install $(DAGSTER_HOME)/dagster.yaml
-	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/xxgk run
+	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/xxgk run --mirror
 
 ## install and run the test suite
 test: install

@@ -18,7 +18,7 @@ import dagster as dg
 import duckdb
 
 from pipelines.definitions import defs
-from pipelines.resources import make_resources
+from pipelines.resources import CrawlSettings, make_resources
 
 STAGE_ORDER = ["documents", "parsed_reports", "cells", "consistency_rules", "mart_region_year", "quality_dashboard",
                "published_warehouse"]
@@ -39,6 +39,9 @@ class RunSummary:
     mart_rows: int = 0
 
 
+_NOT_IN_PROGRESS = {"dagster/row_count", "outcomes"}  # long details stay in the Dagster event log
+
+
 class _ProgressHandler(logging.Handler):
     """Turns Dagster events into short lines: one per stage, check failures listed."""
 
@@ -52,6 +55,8 @@ class _ProgressHandler(logging.Handler):
         meta = getattr(record, "dagster_meta", None) or {}
         ev = meta.get("dagster_event")
         if ev is None:
+            if record.levelno >= logging.WARNING:  # crawl alerts and the like
+                print(f"      ! {meta.get('orig_message', record.getMessage())}", file=self.out, flush=True)
             return
         step = ev.step_key
         kind = ev.event_type_value
@@ -59,7 +64,7 @@ class _ProgressHandler(logging.Handler):
             self.started[step] = time.monotonic()
         elif kind == "ASSET_MATERIALIZATION":
             md = ev.event_specific_data.materialization.metadata
-            facts = ", ".join(f"{k} {v.value}" for k, v in md.items() if k != "dagster/row_count")
+            facts = ", ".join(f"{k} {v.value}" for k, v in md.items() if k not in _NOT_IN_PROGRESS)
             self._line(step, facts)
         elif kind == "ASSET_CHECK_EVALUATION":
             data = ev.event_specific_data
@@ -90,8 +95,9 @@ def _progress_logger(out):
     return progress
 
 
-def run_nightly(data_dir: str | os.PathLike[str] | None = None, out=sys.stdout) -> RunSummary:
-    resources = make_resources(data_dir)
+def run_nightly(data_dir: str | os.PathLike[str] | None = None, crawl: CrawlSettings | None = None,
+                out=sys.stdout) -> RunSummary:
+    resources = make_resources(data_dir, crawl)
     paths = resources["paths"]
     job = defs.resolve_job_def("nightly").with_logger_defs({"progress": _progress_logger(out)})
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()

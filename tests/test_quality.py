@@ -14,7 +14,7 @@ from xxgk.parse.api import parse_bytes
 from xxgk.parse.batch import to_record
 from xxgk.quality import validate
 from xxgk.warehouse.db import connect
-from xxgk.warehouse.load import load_record
+from xxgk.warehouse.load import load_records
 
 SEED_004 = (SEEDS / "004_3ea6a6549f11e7d9.txt").read_text(encoding="utf-8")
 
@@ -23,7 +23,7 @@ def _load(con, text: str, name: str) -> str:
     data = text.encode("utf-8")
     sha = hashlib.sha256(data).hexdigest()
     record = json.loads(json.dumps(to_record(sha, parse_bytes(data, name, name))), parse_float=Decimal)
-    load_record(con, record)
+    load_records(con, [record])
     return sha[:16]
 
 

@@ -22,8 +22,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the JSON contract (default: a summary)")
     p.set_defaults(func=_cmd_parse)
 
-    p = sub.add_parser("run", help="run the whole nightly job once, in this process")
+    p = sub.add_parser("run", help="run the whole nightly job once, in this process",
+                       description="Crawl, parse, load, check and build marts once. With --mirror the bundled "
+                                   "portal simulator stands in for the real portals (no internet needed).")
     p.add_argument("--data-dir", help="where raw files, the warehouse and Data Docs go (default: ./data)")
+    p.add_argument("--sources", help="sources file (default: data/sources.toml)")
+    p.add_argument("--connect-to", action="append", default=[], metavar="HOST1:PORT1:HOST2:PORT2",
+                   help="as curl's --connect-to, repeatable (see `xxgk crawl --help`)")
+    p.add_argument("--allow-http", action="store_true", help="send https URLs of mapped hosts as plain http")
+    p.add_argument("--mirror", action="store_true",
+                   help="start the bundled portal simulator and send every portal host to it")
+    p.add_argument("--mirror-day", type=int, default=0, help="simulator night (0 = back catalogue)")
     p.set_defaults(func=_cmd_run)
 
     crawl_cli.register(sub)
@@ -42,9 +51,24 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from pipelines.resources import CrawlSettings
     from pipelines.run import print_summary, run_nightly
 
-    summary = run_nightly(args.data_dir)
+    # Dagster resources keep the arguments they were built with: build, never copy-and-update.
+    options = {"connect_to": list(args.connect_to), "allow_http": args.allow_http}
+    if args.sources:
+        options["sources_file"] = args.sources
+    if not args.mirror:
+        summary = run_nightly(args.data_dir, CrawlSettings(**options))
+    else:
+        from xxgk.mirror import Mirror
+
+        with Mirror(day=args.mirror_day) as mirror:
+            print(f"portal simulator on 127.0.0.1:{mirror.port} serving {len(mirror.hosts)} hosts")
+            options["connect_to"] += [f"{h}::127.0.0.1:{mirror.port}" for h in mirror.hosts]
+            # a local simulator: plain http, and no politeness gap to wait out
+            options.update(allow_http=True, min_gap=0.0, jitter=0.0)
+            summary = run_nightly(args.data_dir, CrawlSettings(**options))
     print_summary(summary)
     return 0 if summary.success else 1
 

@@ -41,23 +41,50 @@ def _rng(key: str) -> random.Random:
     return random.Random(int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big"))
 
 
-def _table2(version: str, rng: random.Random) -> Cells:
+def _yearly(agency: str, what: str, year: int, lo: int, hi: int) -> int:
+    """A number of one body and year that does not depend on which page shows it, so stocks
+    and carry-overs chain from year to year (R17–R19 hold on synthetic reports)."""
+    return _rng(f"{agency}|{what}|{year}").randint(lo, hi)
+
+
+def _docs_flow(agency: str, row: str, year: int) -> tuple[int, int, int]:
+    """(issued, repealed, in force at year end) of 规章 or 规范性文件, chained from a 2020 stock."""
+    big = "regulations" not in row
+    stock = _yearly(agency, f"{row}.stock", 2020, 20, 400) if big else _yearly(agency, f"{row}.stock", 2020, 0, 8)
+    issued = repealed = 0
+    for y in range(2021, year + 1):
+        issued = _yearly(agency, f"{row}.issued", y, 0, 25 if big else 3)
+        repealed = min(_yearly(agency, f"{row}.repealed", y, 0, 4), stock + issued)
+        stock += issued - repealed
+    return issued, repealed, stock
+
+
+def _items(agency: str, row: str, year: int) -> tuple[int, int]:
+    """(上一年项目数量, 本年增/减) of a 2019-format item row: each year's count is the last
+    year's count plus its change (R19)."""
+    prev = _yearly(agency, f"{row}.items", 2019, 20, 300)
+    for y in range(2020, year + 1):
+        prev += _yearly(agency, f"{row}.change", y - 1, -10, 10)
+    return prev, _yearly(agency, f"{row}.change", year, -10, 10)
+
+
+def _table2(version: str, rng: random.Random, agency: str, year: int) -> Cells:
     cells: Cells = {}
     for row in TABLE2_ROWS[version]:
         for col in row.columns:
             k = col.key
-            if k in ("issued", "newly_made", "newly_published"):
+            if k in ("issued", "repealed", "in_force"):
+                v = str(_docs_flow(agency, row.key, year)[("issued", "repealed", "in_force").index(k)])
+            elif k in ("newly_made", "newly_published"):
                 v = str(rng.randint(0, 3) if "regulations" in row.key else rng.randint(0, 25))
-            elif k in ("in_force", "total_published"):
-                v = str(rng.randint(0, 8) if "regulations" in row.key else rng.randint(20, 400))
-            elif k == "repealed":
-                v = str(rng.randint(0, 4))
+            elif k == "total_published":
+                v = str(rng.randint(3, 8) if "regulations" in row.key else rng.randint(25, 400))
             elif k == "decisions":
                 v = str(rng.choice((0, 0, rng.randint(1, 3000))))
             elif k == "prev_year_items":
-                v = str(rng.randint(0, 300))
+                v = str(_items(agency, row.key, year)[0])
             elif k == "items_change":
-                d = rng.randint(-10, 10)
+                d = _items(agency, row.key, year)[1]
                 v = f"增{d}" if d > 0 else f"减{-d}" if d < 0 else "0"
             elif k == "fee_amount":
                 v = rng.choice(("0", f"{rng.randint(1, 99999) / 100:.2f}"))
@@ -69,7 +96,7 @@ def _table2(version: str, rng: random.Random) -> Cells:
     return cells
 
 
-def _table3(version: str, rng: random.Random) -> tuple[Cells, dict[str, int]]:
+def _table3(version: str, rng: random.Random, agency: str, year: int) -> tuple[Cells, dict[str, int]]:
     """Per applicant column: new + carried = processed + carried_forward, processed split over
     the outcome leaves; the 总计 column is the row sum."""
     rows = TABLE3_ROWS[version]
@@ -78,9 +105,10 @@ def _table3(version: str, rng: random.Random) -> tuple[Cells, dict[str, int]]:
     n: dict[tuple[str, str], int] = {}
     scale = {"natural_person": 40, "commercial": 4, "research": 1, "social_welfare": 1, "legal_service": 2, "other": 2}
     for col in C6:
-        new = rng.randint(0, scale[col])
-        carried = rng.randint(0, 2) if col == "natural_person" else 0
-        forward = rng.randint(0, min(3, new + carried)) if col == "natural_person" else 0
+        new = rng.randint(3, scale[col]) if col == "natural_person" else rng.randint(0, scale[col])
+        # natural persons' open cases carry from one year's report to the next (R17)
+        carried = _yearly(agency, "carry", year - 1, 0, 3) if col == "natural_person" else 0
+        forward = _yearly(agency, "carry", year, 0, 3) if col == "natural_person" else 0
         done = new + carried - forward
         counts = dict.fromkeys(leaves, 0)
         for leaf in rng.choices(leaves, weights, k=done):
@@ -112,8 +140,8 @@ def report(agency: str, year: int, key: str) -> ReportContent:
     """A 2019- or 2021-format report (by year, as the templates applied)."""
     rng = _rng(key)
     version = "2021" if year >= 2021 else "2019"
-    t3, s = _table3(version, rng)
-    cells = {**_table2(version, rng), **t3, **_table4(rng)}
+    t3, s = _table3(version, rng, agency, year)
+    cells = {**_table2(version, rng, agency, year), **t3, **_table4(rng)}
     notice = "国办公开办函〔2021〕30号" if version == "2021" else "国办公开办函〔2019〕60号"
     published = rng.randint(80, 3000)
     contact = rng.choice(CONTACTS)

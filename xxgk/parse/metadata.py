@@ -15,6 +15,8 @@ from xxgk.document import Document
 from xxgk.labels import normalize
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+# Portal labels around a title that are not part of it: (图文), （图片版）, 【超链版】 …
+_TITLE_MARKERS = re.compile(r"[(（【\[〔]\s*(?:图文|图片版|图解|超链版|全文|文字版|正文|附件)\s*[)）】\]〕]")
 _TITLE_WORDS = ("报告", "年报")
 
 
@@ -47,6 +49,7 @@ def _is_title(text: str) -> bool:
 
 
 def read_title(title: str, body: str) -> TitleInfo:
+    title = _TITLE_MARKERS.sub("", title).strip()
     year_m = _YEAR.search(title)
     year = int(year_m.group(1)) if year_m else None
     agency: str | None

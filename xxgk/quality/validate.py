@@ -20,6 +20,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import polars as pl
 
 from xxgk.quality.frames import cell_frame, instance_frame, instances_by_report, read_reports
 from xxgk.rules.instances import CELL_RULES, Instance, to_result
@@ -137,16 +138,23 @@ def _results(instances: dict[str, list[Instance]], failing: dict[str, set[tuple[
 
 
 def _store(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, Any]]) -> None:
+    """Replace ``rule_result`` in one transaction (bulk insert through a polars frame)."""
+    frame = pl.DataFrame(
+        [[rid, r.rule, r.scope, r.status, r.severity, None if r.lhs is None else str(r.lhs),
+          None if r.rhs is None else str(r.rhs), r.involves_blank, list(r.cells), r.note] for rid, r in rows],
+        schema={"report_id": pl.Utf8, "rule": pl.Utf8, "scope": pl.Utf8, "status": pl.Utf8, "severity": pl.Utf8,
+                "lhs": pl.Utf8, "rhs": pl.Utf8, "involves_blank": pl.Boolean, "cells": pl.List(pl.Utf8),
+                "note": pl.Utf8},
+        orient="row",
+    )
+    con.register("incoming_rules", frame)
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM rule_result")
-        if rows:
-            con.executemany(
-                "INSERT INTO rule_result VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [[rid, r.rule, r.scope, r.status, r.severity, r.lhs, r.rhs, r.involves_blank, r.cells, r.note]
-                 for rid, r in rows],
-            )
+        con.execute("INSERT INTO rule_result SELECT * FROM incoming_rules")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    finally:
+        con.unregister("incoming_rules")
