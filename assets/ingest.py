@@ -22,8 +22,9 @@ def documents(context: dg.AssetExecutionContext, paths: XxgkPaths, crawl_setting
     """
     registry = load_sources(crawl_settings.sources_file)
     if crawl_settings.min_gap is not None or crawl_settings.jitter is not None:
-        pacing = Pacing(min_gap=crawl_settings.min_gap if crawl_settings.min_gap is not None else registry.pacing.min_gap,
-                        jitter=crawl_settings.jitter if crawl_settings.jitter is not None else registry.pacing.jitter)
+        default = registry.pacing
+        pacing = Pacing(min_gap=default.min_gap if crawl_settings.min_gap is None else crawl_settings.min_gap,
+                        jitter=default.jitter if crawl_settings.jitter is None else crawl_settings.jitter)
         registry = replace(registry, pacing=pacing, sources=tuple(replace(s, pacing=None) for s in registry.sources))
     with duckdb.get_connection() as con:
         apply_ddl(con)

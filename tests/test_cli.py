@@ -24,7 +24,8 @@ def test_report_prints_the_contract_and_exits_0():
     assert out["report"]["agency"] == "嘉兴市人民政府办公室"
     assert out["report"]["region"] == {"code": "330400", "name": "嘉兴市"}
     assert out["report"]["year"] == 2022 and out["report"]["template"] == "2021"
-    cell = next(c for c in out["cells"] if (c["table"], c["row"], c["col"]) == ("table3", "new_received", "natural_person"))
+    key = ("table3", "new_received", "natural_person")
+    cell = next(c for c in out["cells"] if (c["table"], c["row"], c["col"]) == key)
     assert cell == {**cell, "value": 56, "unit": "件", "status": "reported", "raw": "56"}
     r01 = next(r for r in out["rules"] if r["rule"] == "R01" and r["scope"] == "table3 col=total")
     assert (r01["status"], r01["severity"], r01["lhs"], r01["rhs"]) == ("pass", "error", 61, 61)

@@ -11,7 +11,6 @@ from tests.truth import cell_mismatches, rule_mismatches
 from xxgk.parse.api import parse_file
 
 
-
 @pytest.fixture(scope="module", params=SEED_IDS)
 def seed(request):
     truth = json.loads((SEEDS / f"{request.param}.json").read_text(encoding="utf-8"))

@@ -53,8 +53,9 @@ def _content(db: Path) -> dict[str, str]:
     try:
         digest = {}
         for t in ANALYTICAL:
-            cols = [c[0] for c in con.execute(f"DESCRIBE {t}").fetchall() if c[0] not in ("parsed_at", "first_seen_at")]
-            rows = con.execute(f"SELECT {', '.join(chr(34) + c + chr(34) for c in cols)} FROM {t} ORDER BY ALL").fetchall()
+            cols = [f'"{c[0]}"' for c in con.execute(f"DESCRIBE {t}").fetchall()
+                    if c[0] not in ("parsed_at", "first_seen_at")]
+            rows = con.execute(f"SELECT {', '.join(cols)} FROM {t} ORDER BY ALL").fetchall()
             digest[t] = f"{len(rows)}:{hashlib.sha256(repr(rows).encode()).hexdigest()}"
         return digest
     finally:
@@ -78,8 +79,9 @@ def test_crawled_reports_equal_their_ground_truth(first_run, name):
     truth = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
     con = duckdb.connect(str(summary.published), read_only=True)
     try:
-        ids = [r[0] for r in con.execute("SELECT report_id FROM report WHERE agency = ? AND report_year = ? "
-                                         "AND parse_status = 'parsed'", [truth["agency"], truth["report_year"]]).fetchall()]
+        ids = [r[0] for r in con.execute(
+            "SELECT report_id FROM report WHERE agency = ? AND report_year = ? AND parse_status = 'parsed'",
+            [truth["agency"], truth["report_year"]]).fetchall()]
         assert ids, f"{truth['agency']} {truth['report_year']} not in the warehouse"
         for rid in ids:
             cells = [Cell(t, r, c, None if v is None else Decimal(v), u, s, raw or "") for t, r, c, v, u, s, raw in

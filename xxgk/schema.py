@@ -70,7 +70,8 @@ TABLE2_ROWS: dict[TemplateVersion, tuple[Table2Row, ...]] = {
         Table2Row("art20_5.licensing", "行政许可", _C21_DECISIONS),
         Table2Row("art20_6.penalty", "行政处罚", _C21_DECISIONS),
         Table2Row("art20_6.coercion", "行政强制", _C21_DECISIONS),
-        Table2Row("art20_8.admin_fees", "行政事业性收费", (Column("fee_amount", "本年收费金额（单位：万元）", "万元"),)),
+        Table2Row("art20_8.admin_fees", "行政事业性收费",
+                  (Column("fee_amount", "本年收费金额（单位：万元）", "万元"),)),
     ),
     "2019": (
         Table2Row("art20_1.regulations", "规章", _C19_DOCS),

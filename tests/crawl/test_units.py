@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from xxgk.crawl import charset, classify, sniff
+from xxgk.crawl import charset, classify
 from xxgk.crawl.robots import policy_from_answer
 from xxgk.crawl.sources import SourceError, load_sources, parse_sources
 from xxgk.crawl.titles import parse_report_title, report_year
+from xxgk.extract import sniff
 
 GBK_ONLY = "朱镕基与王堃的报告"  # 镕 and 堃 are outside GB2312
 PAGE = f"<html><head><title>{GBK_ONLY}</title></head><body><p>{GBK_ONLY}</p></body></html>"

@@ -249,7 +249,7 @@ def test_table3_correlated_rows_stay_ambiguous() -> None:
     rows = _leaves_zero()
     rows["granted"] = AMBIG_DIGITS
     rows["partially_granted"] = AMBIG_DIGITS
-    rows["total"] = [a + b for a, b in zip(AMBIG_A, AMBIG_B)]
+    rows["total"] = [a + b for a, b in zip(AMBIG_A, AMBIG_B, strict=True)]
     out = solve_table3(rows, "2021")
     for key in ("granted", "partially_granted"):
         assert out[key].values is None

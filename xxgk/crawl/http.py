@@ -28,10 +28,11 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from xxgk.crawl import charset, classify, sniff
+from xxgk.crawl import charset, classify
 from xxgk.crawl.connect_to import ConnectTo, ConnectToTransport, PrivateAddressError
 from xxgk.crawl.robots import RobotsPolicy, policy_from_answer
 from xxgk.crawl.sources import Pacing
+from xxgk.extract import sniff
 
 DEFAULT_USER_AGENT = "xxgk-crawler/0.1 (+https://github.com/xxgk/xxgk; annual-report research; polite)"
 ROBOTS_AGENT = "xxgk-crawler"

@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 import duckdb
 
-from xxgk.crawl import adapters, charset, sniff
+from xxgk.crawl import adapters, charset
 from xxgk.crawl.adapters.article import FILE_EXTS, ext_of
 from xxgk.crawl.adapters.model import Article, Attachment, Link, ListPage, PageRequest
 from xxgk.crawl.connect_to import ConnectTo, parse_connect_to
@@ -31,6 +31,7 @@ from xxgk.crawl.http import ClientConfig, Fetcher, FetchResult, Validators
 from xxgk.crawl.sources import Registry, Source
 from xxgk.crawl.store import CrawlStore, Document, Item, LogRow
 from xxgk.crawl.titles import ReportTitle, full_agency, parse_report_title, report_year
+from xxgk.extract import sniff
 from xxgk.rawstore import RawStore, sha256_bytes
 
 #: Outcomes of a download that may just mean "the token in the link expired" (F12).

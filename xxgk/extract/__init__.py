@@ -10,32 +10,31 @@ or :class:`~xxgk.extract.errors.NotAReport` (exit 2).
 from __future__ import annotations
 
 from xxgk.document import Document
+from xxgk.extract import sniff
 from xxgk.extract.errors import NotAReport, Unreadable
-from xxgk.extract.sniff import sniff_media_type
 from xxgk.extract.text import decode_text, extract_text
 
 __all__ = ["NotAReport", "Unreadable", "extract"]
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
 
 def extract(data: bytes, name: str = "") -> Document:
-    media_type = sniff_media_type(data, name)
-    if media_type == "text/plain":
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    media_type = sniff.sniff(data, ext)
+    if media_type == sniff.TEXT:
         return extract_text(decode_text(data))
-    if media_type == "text/html":
+    if media_type == sniff.HTML:
         from xxgk.extract.html import extract_html
 
         return extract_html(data)
-    if media_type == "application/pdf":
+    if media_type == sniff.PDF:
         from xxgk.extract.pdf import extract_pdf
 
         return extract_pdf(data)
-    if media_type == DOCX:
+    if media_type == sniff.DOCX:
         from xxgk.extract.docx import extract_docx
 
         return extract_docx(data)
-    if media_type == "application/x-ole-storage":
+    if media_type in (sniff.DOC, sniff.WPS, sniff.OLE):
         from xxgk.extract.ole import extract_ole
 
         return extract_ole(data, name)

@@ -82,13 +82,14 @@ def load_records(con: duckdb.DuckDBPyConnection, records: list[dict[str, Any]]) 
         status = "unreadable" if record["unreadable"] else ("parsed" if record["is_report"] else "not_a_report")
         message = "; ".join(i["message"] for i in record["issues"] if i["severity"] == "error") or None
         rows["report"].append([
-            rid, record["sha256"], meta["title"] or None, meta["agency"], agency_key(meta["agency"], region.get("code")),
-            region.get("code"), region.get("name"), meta["year"], meta["template"], meta.get("table3_layout"),
-            meta.get("scope"), meta["source"], status, message, record["parser_version"], now])
+            rid, record["sha256"], meta["title"] or None, meta["agency"],
+            agency_key(meta["agency"], region.get("code")), region.get("code"), region.get("name"), meta["year"],
+            meta["template"], meta.get("table3_layout"), meta.get("scope"), meta["source"], status, message, record["parser_version"], now])
         rows["cell"] += [[rid, c["table"], c["row"], c["col"], None if c["value"] is None else str(c["value"]),
                           c["unit"], c["status"], c["raw"], c["label_row_raw"], c["label_col_raw"], c["locator"],
                           c["note"]] for c in record["cells"]]
-        rows["parse_issue"] += [[rid, n, i["code"], i["severity"], i["message"]] for n, i in enumerate(record["issues"])]
+        rows["parse_issue"] += [[rid, n, i["code"], i["severity"], i["message"]]
+                                for n, i in enumerate(record["issues"])]
         rows["narrative_fact"] += [[rid, n, f["quote"], list(f["expression"]), f["stated"], f["in_scope"]]
                                    for n, f in enumerate(record.get("facts", []))]
     frames = {t: pl.DataFrame(r, schema={c: _SCHEMAS[t].get(c, pl.Utf8) for c in _COLUMNS[t]}, orient="row")
