@@ -84,7 +84,8 @@ def load_records(con: duckdb.DuckDBPyConnection, records: list[dict[str, Any]]) 
         rows["report"].append([
             rid, record["sha256"], meta["title"] or None, meta["agency"],
             agency_key(meta["agency"], region.get("code")), region.get("code"), region.get("name"), meta["year"],
-            meta["template"], meta.get("table3_layout"), meta.get("scope"), meta["source"], status, message, record["parser_version"], now])
+            meta["template"], meta.get("table3_layout"), meta.get("scope"), meta["source"], status, message,
+            record["parser_version"], now])
         rows["cell"] += [[rid, c["table"], c["row"], c["col"], None if c["value"] is None else str(c["value"]),
                           c["unit"], c["status"], c["raw"], c["label_row_raw"], c["label_col_raw"], c["locator"],
                           c["note"]] for c in record["cells"]]
