@@ -30,6 +30,7 @@ class GridCell:
     col: int
     origin: tuple[int, int] | None = None
     page: int | None = None
+    table: str = ""  # which table of the document (its ``Table.source``), set when sections are read
 
     @property
     def is_span_copy(self) -> bool:
@@ -38,8 +39,8 @@ class GridCell:
     @property
     def locator(self) -> str:
         """Provenance string kept with every parsed cell (page and grid coordinates)."""
-        where = f"r{self.row}c{self.col}"
-        return f"p{self.page}:{where}" if self.page is not None else where
+        parts = [self.table, f"p{self.page}" if self.page is not None else "", f"r{self.row}c{self.col}"]
+        return ":".join(p for p in parts if p)
 
 
 @dataclass

@@ -8,6 +8,7 @@ the single-document evaluator produces.
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -74,10 +75,12 @@ def test_raw_text_and_location_kept(report):
     raw = {(c.table, c.row, c.col): c.raw for c in result.cells}
     for cell in truth["raw_nonplain_cells"]:
         assert raw[(cell["table"], cell["row"], cell["col"])] == cell["raw"]
+    # PDF: which table of which page, then grid position; HTML: which <table>, then grid position
     pdf = truth["source_file"].endswith(".pdf")
+    where = re.compile(r"pdf:[^:]+:p\d+:r\d+c\d+" if pdf else r"html:table#\d+:r\d+c\d+")
     for c in result.cells:
         assert c.raw.strip(), c.path
-        assert c.locator.startswith("p") if pdf else c.locator.startswith("r"), (c.path, c.locator)
+        assert where.fullmatch(c.locator), (c.path, c.locator)
 
 
 def test_hongze_2023_table4_exactly_as_printed():

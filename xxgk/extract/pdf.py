@@ -217,7 +217,8 @@ def _table_blocks(cells: list[tuple[float, float, float, float]], chars: list[_C
 
     def close() -> None:
         if rows:
-            blocks.append(Table(rows=list(rows), page=page_no, source=f"pdf:page {page_no}"))
+            n = sum(isinstance(b, Table) for b in blocks) + 1  # n-th ruled table of the page
+            blocks.append(Table(rows=list(rows), page=page_no, source=f"pdf:table {n}"))
             rows.clear()
 
     for r in range(n_rows):
@@ -261,7 +262,7 @@ def _borderless(lines: list[list[_Char]], page_no: int) -> list[tuple[float, lis
         parts = _split_wide(ln)
         if len(parts) >= 2 and all(_NUMBER.fullmatch(p.replace(" ", "")) for p in parts[1:]):
             if table is None:
-                table = Table(rows=[], page=page_no, source=f"pdf:page {page_no} (words by line)")
+                table = Table(rows=[], page=page_no, source="pdf:words by line")
                 out.append((ln[0].top, [table]))
             r = len(table.rows)
             table.rows.append([GridCell(t, r, c, (r, c), page_no) for c, t in enumerate(parts)])

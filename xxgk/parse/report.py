@@ -21,7 +21,7 @@ from xxgk.parse.table3 import map_table3
 from xxgk.parse.table4 import map_table4
 from xxgk.rules.instances import evaluate
 
-PARSER_VERSION = "4"
+PARSER_VERSION = "5"
 
 
 @dataclass

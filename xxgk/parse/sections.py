@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 
 from xxgk.document import Document, GridCell, Paragraph, Table
 from xxgk.labels import match_table3_row, normalize
@@ -55,8 +56,8 @@ def table_rows(blocks: list[Paragraph | Table]) -> list[list[GridCell]]:
     plus paragraphs that are flattened table rows (:func:`flattened_row`)."""
     rows: list[list[GridCell]] = []
     for b in blocks:
-        if isinstance(b, Table):
-            rows += b.rows
+        if isinstance(b, Table):  # each cell learns its table, for the locator kept with every value
+            rows += [[replace(c, table=b.source) for c in row] for row in b.rows]
         elif (row := flattened_row(b.text)) is not None:
             rows.append(row)
     return rows
