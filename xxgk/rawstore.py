@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
@@ -57,6 +58,17 @@ class RawStore:
 
     def get(self, sha256: str) -> bytes:
         return self.path_for(sha256).read_bytes()
+
+    def discard_incomplete(self, older_than: float = 3600.0) -> int:
+        """Delete temp files a killed writer left behind (never a stored object). Only files
+        older than ``older_than`` seconds go, so a concurrent writer's temp file is safe."""
+        if not self.root.is_dir():
+            return 0
+        cutoff = time.time() - older_than
+        stale = [p for p in self.root.glob(".incoming-*") if p.stat().st_mtime < cutoff]
+        for p in stale:
+            p.unlink(missing_ok=True)
+        return len(stale)
 
 
 def sha256_bytes(data: bytes) -> str:

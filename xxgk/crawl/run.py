@@ -95,6 +95,7 @@ def crawl(sources: Registry | Sequence[Source], store: RawStore, con: duckdb.Duc
     rules = tuple(r if isinstance(r, ConnectTo) else parse_connect_to(r) for r in connect_to)
     host_pacing = {h: s.pacing for s in registry.sources if s.pacing for h in s.hosts}
     state = CrawlStore(con, store, night)
+    store.discard_incomplete()  # temp files of a crawl killed midway
 
     def on_robots(result: FetchResult) -> None:
         owner = next((s.id for s in registry.sources if urlsplit(result.url).hostname in s.hosts), "")
