@@ -64,9 +64,6 @@ _T3_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("total", ("总计", "合计")),
 )
 
-# Group headings: rows that carry only these labels hold no data cells.
-T3_GROUP_WORDS = ("本年度办理结果", "不予公开", "无法提供", "不予处理", "其他处理")
-
 # Header vocabulary of table 3 (column labels and the printed 勾稽关系 note).
 T3_HEADER_WORDS = (
     "申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构",

@@ -84,12 +84,6 @@ class Registry:
     user_agent: str | None = None
     pacing: Pacing = field(default_factory=Pacing)
 
-    def by_id(self, source_id: str) -> Source:
-        for s in self.sources:
-            if s.id == source_id:
-                return s
-        raise KeyError(source_id)
-
 
 _SOURCE_KEYS = {
     "id", "family", "region_code", "region_name", "agency", "url", "path", "verified", "charset",

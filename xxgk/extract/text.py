@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from xxgk.document import Document, GridCell, Paragraph, Table, make_row
+from xxgk.document import Document, Paragraph, Table, make_row
 
 _MD_RULE = re.compile(r"^[\s|:\-\t]*-{3,}[\s|:\-\t]*$")
 _HEADING_MARKS = re.compile(r"^#+\s*")
@@ -110,7 +110,3 @@ def _delimited(lines: list[str], shape: str) -> list[Paragraph | Table]:
             table = None
             blocks.append(_paragraph(line))
     return blocks
-
-
-def row_texts(row: list[GridCell]) -> list[str]:
-    return [c.text for c in row]
