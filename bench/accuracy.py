@@ -1,6 +1,6 @@
 """Cell accuracy of the parser on every bundled document that has ground truth.
 
-For each truth file under tests/fixtures (seeds and corpus), the document is parsed and every
+For each truth file of the bundled corpus (data/corpus, seeds included), the document is parsed and every
 template cell of the truth compared: value exactly (the ``accept`` list for cells the truth
 marks ambiguous) and status (a printed number must come out ``reported``). Documents the truth
 says are not reports must be set aside with a reason. Prints one line per document, the
@@ -21,13 +21,13 @@ sys.path.insert(0, str(ROOT))
 from tests.truth import cell_mismatches  # noqa: E402
 from xxgk.parse.api import parse_file  # noqa: E402
 
-FIXTURES = ROOT / "tests" / "fixtures"
+CORPUS = ROOT / "data" / "corpus"
 
 
 def truth_files() -> list[tuple[Path, Path]]:
     """(document, truth) pairs: ``X.json`` beside ``X.txt`` (seeds) or naming its ``source_file``."""
     pairs = []
-    for truth in sorted(FIXTURES.rglob("*.json")):
+    for truth in sorted(CORPUS.rglob("*.json")):
         data = json.loads(truth.read_text(encoding="utf-8"))
         if "values" not in data:
             continue
@@ -49,7 +49,7 @@ def main() -> int:
     for doc, truth_path in truth_files():
         truth = json.loads(truth_path.read_text(encoding="utf-8"))
         result = parse_file(str(doc))
-        name = doc.relative_to(FIXTURES)
+        name = doc.relative_to(CORPUS)
         if truth.get("is_report", True) is False:
             reason = result.issues[0].message if result.issues else ""
             ok = not result.is_report

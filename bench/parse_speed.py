@@ -33,7 +33,7 @@ from xxgk.labels import normalize  # noqa: E402
 from xxgk.parse.api import parse_bytes  # noqa: E402
 from xxgk.parse.report import parse_document  # noqa: E402
 
-CORPUS = ROOT / "tests" / "fixtures" / "corpus"
+CORPUS = ROOT / "data" / "corpus"
 
 
 def plumber_everywhere(data: bytes) -> Document:

@@ -18,7 +18,7 @@ import pytest
 
 from pipelines.resources import CrawlSettings
 from pipelines.run import run_nightly
-from tests.conftest import FIXTURES
+from tests.conftest import CORPUS
 from tests.truth import cell_mismatches
 from xxgk.mirror import Mirror
 from xxgk.model import Cell
@@ -28,8 +28,8 @@ ANALYTICAL = ("document", "report", "cell", "rule_result", "parse_issue", "narra
               "region")
 # Truth documents the simulator serves on its first night (hongze_2024 appears on night 2).
 SERVED = ["seeds/000_c1eaaf8cdc2dffbd", "seeds/001_39cbfd32513a2536", "seeds/002_258c9fe9a95a7785",
-          "seeds/003_fff17be27cddb8b3", "seeds/004_3ea6a6549f11e7d9", "corpus/hongze_2023", "corpus/huaian_2024",
-          "corpus/pingtan_2023", "corpus/pingtan_2025"]
+          "seeds/003_fff17be27cddb8b3", "seeds/004_3ea6a6549f11e7d9", "hongze_2023", "huaian_2024",
+          "pingtan_2023", "pingtan_2025"]
 
 
 def _night(data: Path, out: io.StringIO):
@@ -76,7 +76,7 @@ def test_run_succeeds_and_reports_each_stage(first_run):
 def test_crawled_reports_equal_their_ground_truth(first_run, name):
     """Crawl → extract → parse → load, compared with the truth typed from the rendered pages."""
     _, summary, _ = first_run
-    truth = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+    truth = json.loads((CORPUS / f"{name}.json").read_text(encoding="utf-8"))
     con = duckdb.connect(str(summary.published), read_only=True)
     try:
         ids = [r[0] for r in con.execute(

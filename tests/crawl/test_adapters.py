@@ -1,4 +1,5 @@
-"""Family adapters on real captured portal pages (tests/fixtures/portal-pages)."""
+"""Family adapters on real captured portal pages (tests/fixtures/portal-pages; the 平潭 pages
+are the bundled corpus's, data/corpus)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from xxgk.crawl.adapters.model import PageRequest
 from xxgk.crawl.fingerprint import article_fingerprint
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "portal-pages"
+CORPUS = Path(__file__).resolve().parents[2] / "data" / "corpus"
 
 
 def read(name: str) -> str:
@@ -45,7 +47,7 @@ def test_trs_page_count_forms():
 
 def test_trs_list_pingtan_real_reports():
     url = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/"
-    page = trs.parse_list(PageRequest(url), read("pingtan/list_index.html"))
+    page = trs.parse_list(PageRequest(url), (CORPUS / "pingtan_list.html").read_text(encoding="utf-8"))
     assert len(page.items) == 10
     assert page.items[0].title == "平潭综合实验区2025年度政府信息公开工作年度报告"
     assert page.items[0].url == url + "202603/t20260313_105587.htm"
@@ -65,7 +67,7 @@ def test_trs_article_ndrc_body_and_attachments():
 
 def test_trs_article_pingtan_report_tables_in_body():
     url = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202403/t20240308_87885.htm"
-    art = trs.parse_article(url, read("pingtan/t20240308_87885.html"))
+    art = trs.parse_article(url, (CORPUS / "pingtan_2023.html").read_text(encoding="utf-8"))
     assert art.title == "平潭综合实验区2023年度政府信息公开工作年度报告"
     assert art.published == "2024-03-08"
     assert "一、总体情况" in art.body_text and "六、其他需要报告的事项" in art.body_text
@@ -75,7 +77,7 @@ def test_trs_article_pingtan_report_tables_in_body():
 
 def test_fingerprint_ignores_chrome_but_not_content():
     url = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202403/t20240308_87885.htm"
-    text = read("pingtan/t20240308_87885.html")
+    text = (CORPUS / "pingtan_2023.html").read_text(encoding="utf-8")
     base = article_fingerprint(trs.parse_article(url, text))
     chrome = text.replace("<title>", "<title>访问量 12345 ").replace('content="2024-03-08 15:34"',
                                                                      'content="2024-03-08 15:34" data-t="99"')

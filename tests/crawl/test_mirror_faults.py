@@ -143,7 +143,7 @@ def test_f8_short_reads_are_discarded_and_retried(tmp_path, mirror):
     c.night("n1")
     downloads = hits(mirror, "www.hongze.gov.cn", HZ_FILE)
     assert "F8" in downloads[0].faults and len(downloads) == 2
-    real = (ROOT / "data" / "mirror" / "files" / "hzq2023_working.pdf").read_bytes()
+    real = (ROOT / "data" / "corpus" / "hongze_2023.pdf").read_bytes()
     pdfs = [c.raw.get(s) for s in c.raw_objects() if c.raw.get(s).startswith(b"%PDF")]
     assert pdfs == [real]  # the full file, and no partial one
     assert set(c.found("n1")) == set(c.expected(1))

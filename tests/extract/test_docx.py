@@ -13,14 +13,13 @@ import subprocess
 import docx
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.conftest import CORPUS
 from tests.truth import cell_mismatches
 from xxgk.document import Table
 from xxgk.extract import Unreadable, extract
 from xxgk.parse.api import parse_bytes
 from xxgk.schema import C7, T4_PARTS, TABLE3_ROWS, TABLE4_ROWS
 
-CORPUS = FIXTURES / "corpus"
 TITLE = "平潭综合实验区2023年度政府信息公开工作年度报告"
 T2_LABELS = {"规章": "art20_1.regulations", "行政规范性文件": "art20_1.normative_documents",
              "行政许可": "art20_5.licensing", "行政处罚": "art20_6.penalty", "行政强制": "art20_6.coercion",

@@ -7,13 +7,13 @@ import io
 import pypdfium2 as pdfium
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.conftest import CORPUS
 from xxgk.cli import main
 from xxgk.document import Paragraph, Table
 from xxgk.extract import Unreadable, extract
 from xxgk.extract.pdf import _borderless, _Char, is_furniture, is_table_page
 
-HONGZE_2023 = FIXTURES / "corpus" / "hongze_2023.pdf"
+HONGZE_2023 = CORPUS / "hongze_2023.pdf"
 
 
 @pytest.mark.parametrize("line", ["- 3 -", "— 5 —", "－12－", "第3页", "第 3 页 共 6 页", "3/12", " 7 "])

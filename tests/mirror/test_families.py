@@ -14,7 +14,7 @@ from lxml import html as lhtml
 
 from tests.mirror.conftest import Web, hrefs
 from xxgk.mirror import Mirror
-from xxgk.mirror.catalogue import DATA_DIR
+from xxgk.mirror.catalogue import CORPUS_DIR
 from xxgk.mirror.synth import CONTACTS
 
 HN = "http://www.haining.gov.cn"
@@ -180,7 +180,7 @@ def test_jcms_article_and_downfile_word_as_text_html(web: Web) -> None:
     assert re.search(r"filename=[0-9a-f]{32}\.docx&showname=", link)
     r = web.get(HS + link)
     assert r.headers["content-type"].startswith("text/html") and r.content[:2] == b"PK"
-    assert r.content == (DATA_DIR / "files" / "template_2021.docx").read_bytes()
+    assert r.content == (CORPUS_DIR / "template_2021.docx").read_bytes()
     assert "年度报告格式" in unquote(r.headers["content-disposition"])
 
 
@@ -245,11 +245,11 @@ def test_trs_article_mobile_twin_and_attachment(web: Web) -> None:
 
 
 def test_trs_real_pingtan_pages(web: Web) -> None:
-    real = (DATA_DIR / "pingtan" / "list.html").read_bytes()
+    real = (CORPUS_DIR / "pingtan_list.html").read_bytes()
     assert web.get(f"{PT}/zwgk/zfxxgk/zfxxgknb/").content == real
     assert web.get(f"{PT}/zwgk/zfxxgk/zfxxgknb/index.htm").content == real
     art = web.get(f"{PT}/zwgk/zfxxgk/zfxxgknb/202403/t20240308_87885.htm")
-    assert art.content == (DATA_DIR / "pingtan" / "2023.html").read_bytes()
+    assert art.content == (CORPUS_DIR / "pingtan_2023.html").read_bytes()
     assert web.get(f"{PT}/zwgk/zfxxgk/zfxxgknb/201901/t20190110_80529.htm").status_code == 200
     assert web.get(f"{PT}/zwgk/zfxxgk/zfxxgknb/202503/t20250310_97791.htm").status_code == 404  # never captured
     assert len(web.get(f"{PT}/zwgk/zfxxgk/zfxxgknb/index_1.htm").content) == 350
@@ -328,7 +328,7 @@ SEED_PAGES = {
 def test_seed_page_tables_parse_back_to_ground_truth(web: Web, seed: str) -> None:
     from xxgk.schema import C7, TABLE2_ROWS, TABLE3_ROWS
 
-    truth = json.loads((DATA_DIR / "seeds" / f"{seed}.json").read_text(encoding="utf-8"))
+    truth = json.loads((CORPUS_DIR / "seeds" / f"{seed}.json").read_text(encoding="utf-8"))
     raw = {(c["table"], c["row"], c["col"]): c["raw"] for c in truth["raw_nonplain_cells"]}
 
     def printed(table: str, row: str, col: str) -> str:

@@ -1,6 +1,6 @@
 """Real report documents (PDF, HTML, DOCX) parse to exactly their hand-typed ground truth.
 
-Truth files (tests/fixtures/corpus/*.json) were typed from the rendered pages, independently
+Truth files (data/corpus/*.json) were typed from the rendered pages, independently
 of this parser. Every template cell is compared (value and status), and every rule instance
 the single-document evaluator produces.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.conftest import CORPUS
 from tests.truth import cell_mismatches, rule_mismatches
 from xxgk.cli import main
 from xxgk.document import Paragraph, Table, make_row
@@ -23,7 +23,6 @@ from xxgk.parse.api import parse_file
 from xxgk.parse.report import map_tables
 from xxgk.parse.sections import split_sections
 
-CORPUS = FIXTURES / "corpus"
 REPORTS = ["hongze_2023", "hongze_2024", "huaian_2024", "pingtan_2023", "pingtan_2025"]
 # Not decided from one document: R17–R19 need the adjacent year's report (the warehouse
 # evaluates them, tests/test_quality.py).

@@ -6,14 +6,14 @@ import json
 
 import pytest
 
-from tests.conftest import FIXTURES, SEEDS
+from tests.conftest import CORPUS, SEEDS
 from xxgk.model import Fact
 from xxgk.parse.api import parse_file
 from xxgk.parse.narrative import facts_in
 
 DOCS = [SEEDS / f"{s}.txt" for s in ("000_c1eaaf8cdc2dffbd", "001_39cbfd32513a2536", "002_258c9fe9a95a7785",
                                     "003_fff17be27cddb8b3", "004_3ea6a6549f11e7d9")] + [
-    FIXTURES / "corpus" / n for n in ("hongze_2023.pdf", "huaian_2024.pdf", "pingtan_2023.html", "pingtan_2025.html")]
+    CORPUS / n for n in ("hongze_2023.pdf", "huaian_2024.pdf", "pingtan_2023.html", "pingtan_2025.html")]
 
 
 @pytest.mark.parametrize("path", DOCS, ids=lambda p: p.name)

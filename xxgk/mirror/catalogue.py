@@ -16,14 +16,17 @@ from datetime import datetime
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "mirror"
+# Real reports (seeds, PDFs, 平潭 pages) live once, in the bundled corpus beside their ground truth.
+CORPUS_DIR = DATA_DIR.parent / "corpus"
 FAMILIES = ("jpaas", "jcms", "trs", "trs_real", "siteserver", "spam", "oss")
 NEVER = 10**6  # until_day of things that never disappear
 
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file linked from a report page. ``file`` is a name in data/mirror/files or ``docx:self``
-    (the report rendered as Word); ``via`` picks the download route of the family."""
+    """A file linked from a report page. ``file`` is ``corpus/<name>`` (data/corpus), a name in
+    data/mirror/files, or ``docx:self`` (the report rendered as Word); ``via`` picks the download
+    route of the family."""
 
     file: str
     name: str
@@ -94,7 +97,7 @@ class Column:
     page_size: int = 15
     group_size: int = 3  # Hanweb jpage: records in the page = group_size * page_size
     path: str = ""  # explicit list path (TRS directories, 淮安's odd column URL)
-    page_file: str = ""  # a captured real list page served as is (平潭), under data/mirror
+    page_file: str = ""  # a captured real list page served as is (平潭), under data/corpus
     moved_day: int = NEVER
     moved_to: str = ""
 

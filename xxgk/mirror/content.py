@@ -1,6 +1,6 @@
 """What a report says, independent of any page chrome: title lines, narrative, table cells.
 
-Seed reports come from ``data/mirror/seeds``: the narrative from the text file, the table cells
+Seed reports come from ``data/corpus/seeds``: the narrative from the text file, the table cells
 from the hand-checked JSON beside it (``values`` plus the raw spelling of non-plain cells), so a
 page rendered here parses back to exactly the seed's ground truth whatever shape the text file
 flattened the tables into. Generated reports come from :mod:`xxgk.mirror.synth`. A content
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
-from xxgk.mirror.catalogue import DATA_DIR, Catalogue, Report
+from xxgk.mirror.catalogue import CORPUS_DIR, Catalogue, Report
 from xxgk.mirror.tables import T3_CORNER, Cells, Labels, template_labels
 from xxgk.schema import TABLE2_ROWS
 
@@ -142,7 +142,7 @@ def _printed(v: object) -> str:
 
 
 @cache
-def load_seed(seed_id: str, seeds_dir: Path = DATA_DIR / "seeds") -> ReportContent:
+def load_seed(seed_id: str, seeds_dir: Path = CORPUS_DIR / "seeds") -> ReportContent:
     text = (seeds_dir / f"{seed_id}.txt").read_text(encoding="utf-8")
     truth = json.loads((seeds_dir / f"{seed_id}.json").read_text(encoding="utf-8"))
     version = truth["template_version"]

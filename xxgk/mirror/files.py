@@ -1,6 +1,6 @@
 """Attachment bytes and the URLs families link them under.
 
-Real files (the 洪泽/淮安 PDFs, the 2021 Word template) are served from ``data/mirror/files``;
+Real files (the 洪泽/淮安 PDFs, the 2021 Word template) are served from the bundled corpus ``data/corpus``;
 ``docx:self`` renders the report itself as a Word file, byte-identical on every call (fixed
 zip timestamps and core properties) so that an unchanged report never looks like a new version.
 JPaaS download links carry an expiring, opaque ``fileUrl`` token (fault F12).
@@ -17,14 +17,13 @@ import zipfile
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache
-from pathlib import Path
 from urllib.parse import quote
 
 import docx
 from docx.shared import Pt
 
 from xxgk.mirror import tables
-from xxgk.mirror.catalogue import DATA_DIR, Attachment, Report
+from xxgk.mirror.catalogue import CORPUS_DIR, DATA_DIR, Attachment, Report
 from xxgk.mirror.content import ReportContent
 from xxgk.mirror.render import esc, grid_for
 
@@ -40,13 +39,17 @@ _ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 
 
 @cache
-def data_bytes(rel: str, root: Path = DATA_DIR) -> bytes:
-    """A file under data/mirror (``files/…`` attachments, ``pingtan/…`` real pages)."""
-    return (root / rel).read_bytes()
+def data_bytes(rel: str) -> bytes:
+    """A bundled file: ``corpus/…`` is a real document of data/corpus (served as is), anything
+    else a simulator-only file under data/mirror (``files/…``)."""
+    if rel.startswith("corpus/"):
+        return (CORPUS_DIR / rel.removeprefix("corpus/")).read_bytes()
+    return (DATA_DIR / rel).read_bytes()
 
 
 def static_bytes(name: str) -> bytes:
-    return data_bytes(f"files/{name}")
+    """An attachment named in the catalogue (``corpus/hongze_2023.pdf`` or ``x.pdf`` in files/)."""
+    return data_bytes(name if name.startswith("corpus/") else f"files/{name}")
 
 
 def sha12(data: bytes) -> str:

@@ -179,7 +179,7 @@ class Site:
     def file_bytes(self, r: Report) -> bytes:
         """Bytes of a report that *is* a file (a PDF linked straight from the list, a real page)."""
         kind, _, name = r.content.partition(":")
-        return files.data_bytes(f"files/{name}" if kind == "file" else f"pingtan/{name}")
+        return files.static_bytes(name) if kind == "file" else files.data_bytes(f"corpus/pingtan_{name}")
 
     def views(self) -> int:
         return self.night.bump_view(self.host.name, self.req.path)
