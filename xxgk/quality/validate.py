@@ -24,6 +24,7 @@ import polars as pl
 
 from xxgk.quality.frames import cell_frame, instance_frame, instances_by_report, read_reports
 from xxgk.rules.instances import CELL_RULES, Instance, to_result
+from xxgk.warehouse.db import transaction
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
 SUITES = ("rule_instances", "cells")
@@ -147,14 +148,6 @@ def _store(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, Any]]) -> None:
                 "note": pl.Utf8},
         orient="row",
     )
-    con.register("incoming_rules", frame)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con, incoming_rules=frame):
         con.execute("DELETE FROM rule_result")
         con.execute("INSERT INTO rule_result SELECT * FROM incoming_rules")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("incoming_rules")

@@ -8,6 +8,8 @@ DuckDB allows one read-write process per file; everything that writes goes throu
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -30,6 +32,27 @@ def apply_ddl(con: duckdb.DuckDBPyConnection) -> None:
     """Run every ``sql/ddl/*.sql`` in name order. Each file is idempotent."""
     for f in sorted((SQL_DIR / "ddl").glob("*.sql")):
         con.execute(f.read_text(encoding="utf-8"))
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection, **frames: object) -> Iterator[None]:
+    """One transaction, with dataframes registered under the given names for its statements.
+
+    Readers of the file never see a half-replaced table, and a failure leaves the previous
+    state; the frames are unregistered whatever happens.
+    """
+    for name, frame in frames.items():
+        con.register(name, frame)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for name in frames:
+            con.unregister(name)
 
 
 def sql_file(relative: str) -> str:

@@ -20,6 +20,7 @@ import polars as pl
 from xxgk.parse.batch import DocumentRef, result_dir
 from xxgk.parse.report import PARSER_VERSION
 from xxgk.regions import agency_key
+from xxgk.warehouse.db import transaction
 
 
 def report_id_of(sha256: str) -> str:
@@ -95,20 +96,11 @@ def load_records(con: duckdb.DuckDBPyConnection, records: list[dict[str, Any]]) 
                                    for n, f in enumerate(record.get("facts", []))]
     frames = {t: pl.DataFrame(r, schema={c: _SCHEMAS[t].get(c, pl.Utf8) for c in _COLUMNS[t]}, orient="row")
               for t, r in rows.items()}
-    con.register("loading_reports", frames["report"].select("report_id"))
-    con.execute("BEGIN TRANSACTION")
-    try:
+    incoming = {f"incoming_{t}": f for t, f in frames.items()}
+    with transaction(con, loading_reports=frames["report"].select("report_id"), **incoming):
         for table in ("cell", "parse_issue", "narrative_fact", "rule_result", "report"):
             con.execute(f"DELETE FROM {table} WHERE report_id IN (SELECT report_id FROM loading_reports)")
         for table, frame in frames.items():
             if frame.height:
                 cols = ", ".join(f'"{c}"' for c in _COLUMNS[table])
-                con.register("incoming", frame)
-                con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming")
-                con.unregister("incoming")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("loading_reports")
+                con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming_{table}")

@@ -8,17 +8,16 @@ from pathlib import Path
 import duckdb
 
 from xxgk.regions import REGIONS_CSV
-from xxgk.warehouse.db import SQL_DIR
+from xxgk.warehouse.db import SQL_DIR, transaction
 
 
 def load_regions(con: duckdb.DuckDBPyConnection, path: Path = REGIONS_CSV) -> int:
     """Replace the ``region`` dimension with the bundled GB/T 2260 table."""
     with path.open(encoding="utf-8") as f:
         rows = [[r["code"], r["name"], r["level"], r["parent_code"] or None] for r in csv.DictReader(f)]
-    con.execute("BEGIN TRANSACTION")
-    con.execute("DELETE FROM region")
-    con.executemany("INSERT INTO region VALUES (?, ?, ?, ?)", rows)
-    con.execute("COMMIT")
+    with transaction(con):
+        con.execute("DELETE FROM region")
+        con.executemany("INSERT INTO region VALUES (?, ?, ?, ?)", rows)
     return len(rows)
 
 
