@@ -7,19 +7,26 @@ inside the subcommand that needs them so ``xxgk parse`` stays fast.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from typing import NoReturn
 
 from xxgk.crawl import cli as crawl_cli
 from xxgk.mirror import cli as mirror_cli
 
 
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="xxgk", description=__doc__.splitlines()[0])
-    sub = ap.add_subparsers(dest="command", required=True)
+    ap = _Parser(prog="xxgk", description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    p = sub.add_parser("parse", help="parse one report document and print the result")
+    p = sub.add_parser("parse", help="parse one report document and print the result",
+                       description="Exit status: 0 parsed, 3 a template report whose tables could not all be "
+                                   "read (partial / tables_unreadable), 2 not a template report, 1 unreadable "
+                                   "document or file, 64 usage error.")
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="print the JSON contract (default: a summary)")
+    p.add_argument("--title", help="the report's title as the list page gave it (used when the document has none)")
+    p.add_argument("--agency", help="the reporting body (used when the title does not name it)")
     p.set_defaults(func=_cmd_parse)
 
     p = sub.add_parser("run", help="run the whole nightly job once, in this process",
@@ -40,14 +47,21 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
+EXIT_CODES = {"parsed": 0, "unreadable": 1, "not_a_report": 2, "partial": 3, "tables_unreadable": 3}
+EXIT_USAGE = 64  # sysexits EX_USAGE: argparse's own 2 would read as "not a report"
+
+
 def _cmd_parse(args: argparse.Namespace) -> int:
     from xxgk.parse.api import parse_file, print_result
+    from xxgk.parse.metadata import Hints
 
-    result = parse_file(args.file)
+    try:
+        result = parse_file(args.file, Hints(title=args.title, agency=args.agency))
+    except OSError as e:
+        print(f"xxgk parse: cannot read {args.file}: {e.strerror or e}", file=sys.stderr)
+        return EXIT_CODES["unreadable"]
     print_result(result, as_json=args.json)
-    if result.unreadable:
-        return 1
-    return 0 if result.is_report else 2
+    return EXIT_CODES[result.outcome]
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -73,9 +87,22 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0 if summary.success else 1
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader went away (`xxgk parse f --json | head`): stop quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    return code
 
 
 if __name__ == "__main__":

@@ -13,7 +13,19 @@ from originals.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+_FURNITURE = re.compile(
+    r"^\s*(?:[-—–－─_~·•]*\s*\d{1,3}\s*[-—–－─_~·•]*|第\s*\d{1,3}\s*页(?:\s*[/，,]?\s*共\s*\d{1,3}\s*页)?"
+    r"|\d{1,3}\s*/\s*\d{1,3})\s*$"
+)
+
+
+def is_furniture(line: str) -> bool:
+    """Page numbers in their usual dresses: ``- 3 -``, ``— 5 —``, ``第3页``, ``3/12``, ``7``.
+    Extractors drop them where they know pages; the parser skips any that reach it."""
+    return bool(_FURNITURE.match(line))
 
 
 @dataclass(frozen=True)
@@ -68,6 +80,7 @@ class Document:
     blocks: list[Block]
     media_type: str  # "text/plain", "text/html", "application/pdf", …
     title_hint: str | None = None  # e.g. <meta name="ArticleTitle"> or the PDF title
+    page_titles: list[str] = field(default_factory=list)  # the page's visible title element, its <title>
     published_hint: str | None = None  # posting date if the container gives one
     pages: int | None = None
     notes: list[str] = field(default_factory=list)  # extractor remarks (charset fixes, …)

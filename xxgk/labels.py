@@ -61,7 +61,7 @@ _T3_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("not_processed.excessive", ("大量反复", "反复申请")),
     ("not_processed.confirm_or_reissue", ("重新出具", "确认或重新", "已获取信息")),
     ("other.total", ("其他处理",)),
-    ("total", ("总计", "合计")),
+    ("total", ("总计", "合计")),  # matched by _TOTAL: only as a row label, never the column header
 )
 
 # Header vocabulary of table 3 (column labels and the printed 勾稽关系 note).
@@ -69,21 +69,51 @@ T3_HEADER_WORDS = (
     "申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构",
     "勾稽关系", "本列数据",
 )
+# Words of table 4's header (and of its row labels when it is printed transposed).
+T4_HEADER_WORDS = (
+    "行政复议", "结果维持", "结果纠正", "其他结果", "尚未审结", "未经复议直接起诉", "复议后起诉", "行政诉讼",
+)
 
 
 @lru_cache(maxsize=4096)
 def match_table3_row(label: str) -> str | None:
     """Canonical table-3 row key for a printed row label, or None if nothing matches."""
-    n = normalize(label)
-    if not n:
-        return None
-    bare = strip_enumerator(n)
-    if bare in ("其他", "其它"):
-        return "other.other"
+    keys = match_table3_rows(normalize(label))
+    return keys[-1] if keys else None
+
+
+_TOTAL = re.compile(r"(?:\(七\)|七\)|办理结果)\s*(?:总计|合计)|^(?:总计|合计)")
+_OTHER_LEAF = re.compile(r"^(?:\d{1,2}[.、])?(?:其他|其它)$")
+
+
+@lru_cache(maxsize=8192)
+def match_table3_rows(norm: str) -> list[str]:
+    """Every table-3 row a normalised label text names, in printed order.
+
+    One piece of label text can name several rows: labels printed one per line with their
+    numbers below (PDF text layers), or a merged OCR line. A bare ``总计``/``其他`` is the
+    column header; only ``（七）总计`` and a ``3.其他`` leaf are rows.
+    """
+    if not norm:
+        return []
+    hits: list[tuple[int, int, str]] = []
     for key, words in _T3_KEYWORDS:
-        if any(w in n for w in words):
-            return key
-    return None
+        if key == "total":
+            continue
+        for w in words:
+            for m in re.finditer(re.escape(w), norm):
+                if not any(a < m.end() and m.start() < b for a, b, _ in hits):
+                    hits.append((m.start(), m.end(), key))
+    bare = strip_enumerator(norm)
+    if (m := _TOTAL.search(norm)) or (m := _TOTAL.search(bare)):
+        hits.append((m.start(), m.end(), "total"))
+    if _OTHER_LEAF.match(norm) or _OTHER_LEAF.match(bare):
+        hits.append((0, len(norm), "other.other"))
+    out: list[str] = []
+    for _, _, key in sorted(hits):
+        if not out or out[-1] != key:
+            out.append(key)
+    return out
 
 
 def is_table3_header(label: str) -> bool:
@@ -108,11 +138,24 @@ _T2_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 
 def match_table2_row(label: str) -> str | None:
-    n = normalize(label)
+    keys = match_table2_rows(normalize(label))
+    return keys[-1] if keys else None
+
+
+@lru_cache(maxsize=4096)
+def match_table2_rows(norm: str) -> list[str]:
+    """Every table-2 row a normalised label text names, in printed order."""
+    hits: list[tuple[int, int, str]] = []
     for key, words in _T2_KEYWORDS:
-        if any(w in n for w in words):
-            return key
-    return None
+        for w in words:
+            for m in re.finditer(re.escape(w), norm):
+                if not any(a < m.end() and m.start() < b for a, b, _ in hits):
+                    hits.append((m.start(), m.end(), key))
+    out: list[str] = []
+    for _, _, key in sorted(hits):
+        if not out or out[-1] != key:
+            out.append(key)
+    return out
 
 
 # --- template version signals (spec §1.4) -----------------------------------------------
@@ -122,6 +165,8 @@ SIGNALS_2019 = (
     "本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减", "第二十条第(九)项",
     "政府集中采购",
 )
+# Text that opens table 2: its captions, its first header cell, its column headers.
+TABLE2_MARKERS = ("第二十条", "信息内容", "处理决定数量", *SIGNALS_2021, *SIGNALS_2019[:5])
 
 
 # --- where tables are ---------------------------------------------------------------------

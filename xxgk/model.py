@@ -34,6 +34,12 @@ class Cell:
     label_col_raw: str = ""
     locator: str = ""  # page / grid coordinates in the source document
     note: str = ""
+    # How the value was read: "cell" (a printed table cell), "text" (a number in running text
+    # whose separators survived) or "glued" (split from a digit run that lost its boundaries).
+    read: str = "cell"
+    # False when the reading rests on more than the printed cell: a glued split, a row placed by
+    # position or joined across lines, a damaged row, a label matched by similarity.
+    confident: bool = True
 
     @property
     def path(self) -> str:
@@ -99,8 +105,10 @@ class Fact:
 class ParseResult:
     """Everything known about one document after parsing.
 
-    ``is_report`` is False when the document is readable but not a template report
-    (exit code 2 of ``xxgk parse``); ``unreadable`` when it cannot be read at all (exit 1).
+    ``outcome`` says what became of it (exit code of ``xxgk parse``): ``parsed`` (0),
+    ``partial`` or ``tables_unreadable`` (3: a template report whose tables could not all be
+    read, stored with what was recovered), ``not_a_report`` (2), ``unreadable`` (1).
+    ``is_report`` is True for the first three, ``unreadable`` for the last.
     """
 
     report: ReportMeta
@@ -110,10 +118,13 @@ class ParseResult:
     is_report: bool = True
     unreadable: bool = False
     facts: list[Fact] = field(default_factory=list)  # narrative facts, for R20
+    # parsed | partial | tables_unreadable (template reports, stored) | not_a_report | unreadable
+    outcome: str = "parsed"
 
     def to_json(self) -> dict[str, Any]:
         meta = asdict(self.report)
         return {
+            "outcome": self.outcome,
             "report": meta,
             "cells": [c.to_json() for c in self.cells],
             "rules": [json_rule(r) for r in self.rules],

@@ -56,6 +56,7 @@ def extract_html(data: bytes) -> Document:
         blocks=blocks,
         media_type="text/html",
         title_hint=_meta(root, _TITLE_META),
+        page_titles=_page_titles(root),
         published_hint=_meta(root, _DATE_META),
         notes=[f"charset {codec}"],
     )
@@ -77,6 +78,30 @@ def _article_body(root: lxml.etree._Element) -> lxml.etree._Element:
                 return el
     body = root.find("body")
     return body if body is not None else root
+
+
+# Visible title elements of the CMS families' article pages, most specific first.
+_TITLE_XPATHS = (
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' article-title ')]",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' title ')]",
+    "//h1", "//h2",
+)
+
+
+def _page_titles(root: lxml.etree._Element) -> list[str]:
+    """Titles the page shows besides its metadata: the visible title element, then ``<title>``
+    (pages saved without their ``<meta name=ArticleTitle>`` still carry these)."""
+    out = []
+    for xp in _TITLE_XPATHS:
+        for el in root.xpath(xp)[:3]:
+            text = lxml.etree.tostring(el, method="text", encoding="unicode", with_tail=False)
+            text = _ASCII_WS.sub(" ", text).strip()
+            if 0 < len(text) <= 120:
+                out.append(text)
+    title = root.find(".//title")
+    if title is not None and title.text and title.text.strip():
+        out.append(_ASCII_WS.sub(" ", title.text).strip())
+    return out
 
 
 def _meta(root: lxml.etree._Element, names: tuple[str, ...]) -> str | None:

@@ -28,14 +28,10 @@ from dataclasses import dataclass
 import pdfplumber
 import pypdfium2 as pdfium
 
-from xxgk.document import Block, Document, GridCell, Paragraph, Table
+from xxgk.document import Block, Document, GridCell, Paragraph, Table, is_furniture
 from xxgk.extract.errors import Unreadable
 from xxgk.labels import TABLE_VOCABULARY, normalize
 
-_FURNITURE = re.compile(
-    r"^\s*(?:[-—–－─_~·•]*\s*\d{1,3}\s*[-—–－─_~·•]*|第\s*\d{1,3}\s*页(?:\s*[/，,]?\s*共\s*\d{1,3}\s*页)?"
-    r"|\d{1,3}\s*/\s*\d{1,3})\s*$"
-)
 # pdfminer logs every malformed font descriptor of real-world PDFs as a warning; the text is
 # read regardless, and unreadable files raise. Keep stderr for what matters.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -106,11 +102,6 @@ def is_table_page(text: str) -> bool:
     if any(w in n for w in TABLE_VOCABULARY):
         return True
     return any(_NUMBER_LINE.match(ln.strip()) for ln in text.split("\n"))
-
-
-def is_furniture(line: str) -> bool:
-    """Page numbers in their usual dresses: ``- 3 -``, ``— 5 —``, ``第3页``, ``3/12``, ``7``."""
-    return bool(_FURNITURE.match(line))
 
 
 def text_paragraphs(text: str, page: int) -> list[Block]:

@@ -8,34 +8,33 @@ from pathlib import Path
 
 from xxgk.extract import NotAReport, Unreadable, extract
 from xxgk.model import Issue, ParseResult, ReportMeta
+from xxgk.parse.metadata import Hints
 from xxgk.parse.report import parse_document
 
 
-def parse_bytes(data: bytes, name: str, source: str) -> ParseResult:
+def parse_bytes(data: bytes, name: str, source: str, hints: Hints | None = None) -> ParseResult:
     """Extract and parse; unreadable input becomes a result with ``unreadable=True``, input the
     extractor already knows is no report (a challenge page) one with ``is_report=False``."""
     try:
         doc = extract(data, name)
     except Unreadable as e:
         issue = Issue(e.code, str(e), "error")
-        return ParseResult(_no_meta(source), [], [], [issue], is_report=False, unreadable=True)
+        return ParseResult(_no_meta(source), [], [], [issue], is_report=False, unreadable=True, outcome="unreadable")
     except NotAReport as e:
-        return ParseResult(_no_meta(source), [], [], [Issue(e.code, str(e), "error")], is_report=False)
-    return parse_document(doc, source)
+        return ParseResult(_no_meta(source), [], [], [Issue(e.code, str(e), "error")], is_report=False,
+                           outcome="not_a_report")
+    return parse_document(doc, source, hints)
 
 
 def _no_meta(source: str) -> ReportMeta:
     return ReportMeta(title="", agency=None, region=None, year=None, template=None, source=source)
 
 
-def parse_file(path: str) -> ParseResult:
+def parse_file(path: str, hints: Hints | None = None) -> ParseResult:
+    """Parse a file; a file that cannot be read raises ``OSError`` (the caller's error, not the
+    document's)."""
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as e:
-        issue = Issue("unreadable", str(e), "error")
-        return ParseResult(_no_meta(str(p)), [], [], [issue], is_report=False, unreadable=True)
-    return parse_bytes(data, p.name, str(p))
+    return parse_bytes(p.read_bytes(), p.name, str(p), hints)
 
 
 def print_result(result: ParseResult, as_json: bool) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from xxgk.document import Paragraph, Table
 from xxgk.model import Fact
 
 # Table expressions: cell paths added up; ``group.*`` means every leaf row of that group.
@@ -51,16 +50,16 @@ _CLAUSE = re.compile(r"[^,。;；!！?？\n]+")
 _JOINED = re.compile(r"(?:公开|提供|处理|复议|诉讼|结转)[及和与、]$")
 
 
-def extract_facts(section_blocks: dict[int, list[Paragraph | Table]], scope: str | None) -> list[Fact]:
+def extract_facts(narrative: dict[int, list[str]], scope: str | None) -> list[Fact]:
+    """Facts of sections 一, 三 and 四 (``narrative``: prose lines per section, tables removed)."""
     facts: list[Fact] = []
     for number in (1, 3, 4):
         previous = ""
-        for block in section_blocks.get(number, []):
-            if isinstance(block, Paragraph):
-                if _is_nil(block.text) and "依申请公开" in previous:  # (二)依申请公开情况 / 无 (seed 002)
-                    facts.append(Fact(f"{previous.strip()} / {block.text.strip()}", NEW, 0))
-                facts += facts_in(block.text, scope)
-                previous = block.text
+        for text in narrative.get(number, []):
+            if _is_nil(text) and "依申请公开" in previous:  # (二)依申请公开情况 / 无 (seed 002)
+                facts.append(Fact(f"{previous.strip()} / {text.strip()}", NEW, 0))
+            facts += facts_in(text, scope)
+            previous = text
     return facts
 
 

@@ -1,27 +1,39 @@
 """Parsing one :class:`~xxgk.document.Document` into a :class:`~xxgk.model.ParseResult`.
 
-Order of work: title and year, sections, template signals, the three tables, resolution of
-illegible cells, then the decision whether this is a template report at all. A document that
-is not one (a pre-2019 free-form report, a notice, a challenge page) is returned with
-``is_report=False``, a reason, and no cells: never half-parsed.
+One path for every shape: the document is linearised into a token stream
+(:mod:`xxgk.parse.stream`), the stream is regrouped into the rows of tables 2–4 and the
+narrative (:mod:`xxgk.parse.align`), the rows are mapped to the template's cells, illegible
+cells the identities pin down are resolved, and the metadata is read with its fallbacks.
+
+Three honest outcomes (``ParseResult.outcome``):
+
+* ``parsed`` (and ``partial`` when template rows or table 4 were not found): a template
+  report, stored with every cell it has, flagged where a cell could not be read;
+* ``tables_unreadable``: the document is a template report (its title or its section headings
+  say so) but no table could be read (tables printed as images, a page that lost its tables);
+  stored and listed, so the failure is visible;
+* ``not_a_report``: no template tables (a pre-2019 free-form report, a notice, an unfilled
+  form), with the reason.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xxgk.document import Document, Paragraph, Table
+from xxgk.document import Document
+from xxgk.labels import normalize
 from xxgk.model import Cell, Issue, ParseResult, Region, ReportMeta
-from xxgk.parse.metadata import find_title, read_title, scope_of
+from xxgk.parse.align import Stream, regroup
+from xxgk.parse.metadata import Hints, find_title, period_year, place, read_title, scope_of
 from xxgk.parse.narrative import extract_facts
 from xxgk.parse.resolve import resolve_illegible
-from xxgk.parse.sections import narrative, split_sections, table_rows
+from xxgk.parse.stream import linearise
 from xxgk.parse.table2 import map_table2, table2_signals
 from xxgk.parse.table3 import map_table3
 from xxgk.parse.table4 import map_table4
 from xxgk.rules.instances import evaluate
 
-PARSER_VERSION = "5"
+PARSER_VERSION = "6"
 
 
 @dataclass
@@ -32,81 +44,107 @@ class Tables:
     issues: list[Issue]
     template: str
     table3_layout: str
+    rows_found: int  # template rows (tables 2 and 3) read with values, + 1 when table 4 was read
+    complete: bool  # every template row and table 4 found
 
 
-def parse_document(doc: Document, source: str) -> ParseResult:
+def parse_document(doc: Document, source: str, hints: Hints | None = None) -> ParseResult:
+    stream = regroup(linearise(doc))
     issues: list[Issue] = []
-    title = find_title(doc)
-    sections = split_sections(doc)
-    body = "\n".join(doc.text_lines())
-    info = read_title(title, body) if title else None
-    meta = ReportMeta(
-        title=title or "",
-        agency=info.agency if info else None,
-        region=Region(info.region.code, info.region.name) if info and info.region else None,
-        year=info.year if info else None,
-        template=None,
-        source=source,
-        scope=scope_of(info.agency) if info else None,
-    )
+    body = "\n".join(line for lines in stream.narrative.values() for line in lines)
+    meta = read_meta(doc, source, body, hints, issues)
+    tables = map_tables(stream, meta.year)
 
-    tables = None
-    reason = _not_a_report(title, meta.year, sections)
-    if reason is None:
-        tables = map_tables(sections, meta.year)
-        reason = _not_filled_in(tables.cells, meta.year)
-    if reason is not None or tables is None:
+    reason = _not_a_report(meta, tables, stream.sections)
+    if reason is not None:
         if meta.year is not None and meta.year <= 2018:
             meta.template = "pre2019"
-        return ParseResult(meta, [], [], [Issue("not_a_report", reason or "", "error")], is_report=False)
+        return ParseResult(meta, [], [], [*issues, Issue("not_a_report", reason, "error")], is_report=False,
+                           outcome="not_a_report")
+    if tables.rows_found == 0:
+        issues.append(Issue("tables_unreadable", "a template report, but none of its tables could be read "
+                                                 "(printed as images, or lost from the page)", "error"))
+        return ParseResult(meta, [], [], issues, outcome="tables_unreadable")
 
     meta.template = tables.template  # type: ignore[assignment]
     meta.table3_layout = tables.table3_layout
     issues += tables.issues
-    if not narrative(sections.get(1, [])):
+    if 1 not in stream.sections:
         issues.append(Issue("section_missing", "section 一、总体情况 not found", "info"))
-    facts = extract_facts(sections, meta.scope)
-    return ParseResult(meta, tables.cells, evaluate(tables.cells, meta, facts), issues, facts=facts)
+    facts = extract_facts(stream.narrative, meta.scope)
+    outcome = "parsed" if tables.complete else "partial"
+    return ParseResult(meta, tables.cells, evaluate(tables.cells, meta, facts), issues, facts=facts, outcome=outcome)
 
 
-def map_tables(sections: dict[int, list[Paragraph | Table]], year: int | None) -> Tables:
-    """Tables 2–4 of a split document → canonical cells (pure; the decision whether the
+def read_meta(doc: Document, source: str, body: str, hints: Hints | None, issues: list[Issue]) -> ReportMeta:
+    """Title, year, agency and region with their fallbacks; each fallback taken is an issue."""
+    title, where = find_title(doc, hints)
+    info = read_title(title, body) if title else None
+    if title is None:
+        issues.append(Issue("no_title", "no report title (…政府信息公开工作年度报告) found"))
+    elif where in ("header", "crawler"):
+        issues.append(Issue("title_from_" + where, f"title taken from the {where}: {title!r}", "info"))
+    year = info.year if info else None
+    if year is None and (year := period_year(body)) is not None:
+        issues.append(Issue("year_from_period", f"report year {year} from the statistics period in the body", "info"))
+    if year is None:
+        issues.append(Issue("no_year", "no report year in the title or the body"))
+    agency, region = (info.agency, info.region) if info else (None, None)
+    if agency is None and hints and hints.agency:
+        agency, region = place(hints.agency, body)
+        issues.append(Issue("agency_from_source", f"agency {agency!r} from the source registry", "info"))
+    if agency is None:
+        issues.append(Issue("no_agency", "the reporting body is not named"))
+    return ReportMeta(
+        title=title or "",
+        agency=agency,
+        region=Region(region.code, region.name) if region else None,
+        year=year,
+        template=None,
+        source=source,
+        scope=scope_of(agency),
+    )
+
+
+def map_tables(stream: Stream, year: int | None) -> Tables:
+    """Tables 2–4 of a regrouped document → canonical cells (pure; the decision whether the
     document is a report at all is the caller's)."""
     issues: list[Issue] = []
-    rows2, rows3, rows4 = (table_rows(sections.get(n, [])) for n in (2, 3, 4))
-    t3 = map_table3(rows3)
-    sig2 = table2_signals(rows2)
+    t3 = map_table3(stream.table3)
+    sig2 = table2_signals(stream.table2_text)
     template = _table2_version(sig2, t3.layout, year)
     layout = "2021_single_other" if (template == "2021" and t3.layout == "2019") else t3.layout
     if len(sig2) > 1:
         issues.append(Issue("template_conflict", "table 2 carries both 2019 and 2021 labels"))
-    t2 = map_table2(rows2, template)  # type: ignore[arg-type]
-    t4 = map_table4(rows4)
+    t2 = map_table2(stream.table2, template)  # type: ignore[arg-type]
+    t4 = map_table4(stream.table4)
     cells = t2.cells + t3.cells + t4.cells
     issues += t2.issues + t3.issues + t4.issues
     inferred = resolve_illegible(cells, t3.layout)
     if inferred:
         issues.append(Issue("cells_inferred", f"{inferred} illegible cells set from the table identities"))
-    return Tables(cells, issues, template, layout)
+    complete = not any(i.code in ("row_missing", "table_missing") for i in issues)
+    return Tables(cells, issues, template, layout, t2.found + t3.found + int(t4.found), complete)
 
 
-def _not_a_report(title: str | None, year: int | None, sections: dict) -> str | None:
-    if title is None:
-        return "no report title (…政府信息公开工作年度报告) found"
-    if year is not None and year <= 2018:
-        return f"report year {year}: before the 2019 template (free-form statistics, out of scope)"
-    if not table_rows(sections.get(3, [])):
-        return "no table under 三、收到和处理政府信息公开申请情况"
-    return None
+def _is_report_title(title: str) -> bool:
+    """An annual report's own title, not a notice about annual reports (关于做好…年度报告…的通知)."""
+    n = normalize(title)
+    return n.endswith(("年度报告", "年报", "工作报告")) and not n.startswith("关于") and "通知" not in n
 
 
-def _not_filled_in(cells: list[Cell], year: int | None) -> str | None:
-    """An unfilled form (the template as published, every cell empty) or a title without a
-    year is not a report, however complete its tables look."""
-    if cells and all(c.status in ("blank", "placeholder") for c in cells):
+def _not_a_report(meta: ReportMeta, tables: Tables, sections: set[int]) -> str | None:
+    """Why the document is not a template report, or None. Missing metadata is never a reason."""
+    if meta.year is not None and meta.year <= 2018:
+        return f"report year {meta.year}: before the 2019 template (free-form statistics, out of scope)"
+    if tables.rows_found == 0:
+        if meta.year is not None and (_is_report_title(meta.title) or len(sections & {2, 3, 4}) >= 2):
+            return None  # a dated annual report whose tables could not be read: tables_unreadable
+        if not meta.title:
+            return "no report title (…政府信息公开工作年度报告) and no table of the template"
+        return "no table of the template (表二/表三/表四) under a title that is not an annual report's"
+    if all(c.status in ("blank", "placeholder") for c in tables.cells):
         return "every template cell is empty: an unfilled form (the template itself), not a report"
-    if year is None:
-        return "no report year in the title"
     return None
 
 

@@ -1,61 +1,122 @@
 """Table 4 (行政复议、行政诉讼情况) → canonical cells.
 
-The template has one data row of 15 cells under a three-level header; exports put the header
-anywhere over one to three rows (fused, misread, spanning). So headers are ignored and the
-value-only rows are read as one sequence of 15 cells in printed order: review × 5,
-direct litigation × 5, litigation after review × 5.
+The template has 15 cells under a three-level header; exports put the header anywhere over one
+to three rows (fused, misread, spanning) and print the cells as one row, as three labelled
+rows (review, direct litigation, litigation after review), or glued into one digit run. So
+headers are ignored and the printed values are read as one sequence of 15 cells in printed
+order: review × 5, direct litigation × 5, litigation after review × 5.
+
+A sequence with cells missing (OCR dropped some) is not right-aligned blindly: every way of
+placing the missing cells is tried against R06–R08 (four parts add up to each total), and a
+cell keeps a value only where all admissible placements agree. The rest is flagged.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
+from itertools import combinations
 
-from xxgk.document import GridCell
 from xxgk.model import Cell, Issue
-from xxgk.numbers import clean, is_value_text
-from xxgk.parse.cells import glued_cells, make_cell
+from xxgk.numbers import clean, parse_number
+from xxgk.parse.align import Row
+from xxgk.parse.cells import glued_cells, make_cell, run_token, value_items
 from xxgk.parse.glued import solve_table4_row
-from xxgk.parse.rows import dedupe_spans, fit_values, glued_digits
+from xxgk.parse.stream import Token
 from xxgk.schema import TABLE4_COLUMNS, TABLE4_ROWS
+
+N = len(TABLE4_ROWS) * len(TABLE4_COLUMNS)
+_POSITIONS = [(r, c) for r, _ in TABLE4_ROWS for c in TABLE4_COLUMNS]
+_MAX_MISSING = 4  # more lost cells than this: no placement is trusted
 
 
 @dataclass
 class Table4:
     cells: list[Cell]
     issues: list[Issue]
+    found: bool = False
 
 
-def map_table4(grid_rows: list[list[GridCell]]) -> Table4:
+def map_table4(rows: list[Row]) -> Table4:
     issues: list[Issue] = []
-    n = len(TABLE4_ROWS) * len(TABLE4_COLUMNS)
-    value_rows = [cells for cells in map(dedupe_spans, grid_rows) if all(is_value_text(c.text) for c in cells)]
-    filled = [r for r in value_rows if any(clean(c.text) for c in r)]
-    # Printed values, however the export split them into rows; an unfilled form has one
-    # all-blank row of the template's width instead.
-    values = [c for r in filled for c in r] or next((r for r in value_rows if len(r) == n), [])
-    glued = glued_digits(values, n)
+    filled = [r for r in rows if r.filled]
+    values = [v for r in filled for v in r.values]
+    if not values:  # an unfilled form: one all-blank row of the template's width
+        values = next((r.values for r in rows if len(r.values) == N), [])
+    items, glued = value_items(values, N)
     if glued is not None:
-        return _glued(values, glued, issues)
-    fitted, damaged = fit_values(values, n)
-    if not filled and not values:
+        split = solve_table4_row(glued)
+        if split.values is None:
+            issues.append(Issue("glued_unresolved", f"table4: glued digits {glued!r}: {split.reason}"))
+        return Table4(glued_cells("table4", [(r, c) for r, c in _POSITIONS], run_token(values), glued, split,
+                                  "R06–R08"), issues, True)
+    items = _trim(items)
+    if not items:
         issues.append(Issue("table_missing", "table4: no value row found"))
-    elif damaged:
-        issues.append(Issue("row_damaged", f"table4: {len(values)} value cells for {n}"))
-    out: list[Cell] = []
-    i = 0
-    for row_key, _ in TABLE4_ROWS:
-        for col in TABLE4_COLUMNS:
-            out.append(make_cell("table4", row_key, col, fitted[i], damaged=damaged or not values,
-                                 label_row_raw="", label_col_raw=""))
-            i += 1
-    return Table4(out, issues)
+        return Table4([make_cell("table4", r, c, None, damaged=True) for r, c in _POSITIONS], issues)
+    if len(items) == N:
+        return Table4([make_cell("table4", r, c, g) for (r, c), g in zip(_POSITIONS, items, strict=True)],
+                      issues, True)
+    issues.append(Issue("row_damaged", f"table4: {len(items)} value cells for {N}"))
+    return Table4(_damaged(items, issues), issues, True)
 
 
-def _glued(values: list[GridCell], digits: str, issues: list[Issue]) -> Table4:
-    """The 15 cells from one glued digit run, split under R06–R08 (unique reading or flagged)."""
-    split = solve_table4_row(digits)
-    if split.values is None:
-        issues.append(Issue("glued_unresolved", f"table4: glued digits {digits!r}: {split.reason}"))
-    grid = next(c for c in values if clean(c.text))
-    positions = [(r, c) for r, _ in TABLE4_ROWS for c in TABLE4_COLUMNS]
-    return Table4(glued_cells("table4", positions, grid, digits, split, "R06–R08"), issues)
+def _trim(items: list[Token]) -> list[Token]:
+    """Empty padding at the ends (colspan residue of text exports) is not a cell."""
+    vals = list(items)
+    while len(vals) > N and not clean(vals[-1].text):
+        vals.pop()
+    while len(vals) > N and not clean(vals[0].text):
+        vals.pop(0)
+    return vals
+
+
+def _damaged(items: list[Token], issues: list[Issue]) -> list[Cell]:
+    """Cells of a sequence that lost (or gained) cells: kept only where every placement of the
+    lost cells that satisfies R06–R08 puts the same printed value."""
+    missing = N - len(items)
+    placements = []
+    if 0 < missing <= _MAX_MISSING:
+        for gaps in combinations(range(N), missing):
+            it = iter(items)
+            placed = [None if i in gaps else next(it) for i in range(N)]
+            if _admissible(placed):
+                placements.append(placed)
+    if not placements:
+        issues.append(Issue("row_unreadable", f"table4: {len(items)} value cells for {N} and no placement "
+                                              f"satisfies R06–R08: cells left illegible"))
+    cells = []
+    for i, (r, c) in enumerate(_POSITIONS):
+        column = next(col for col in TABLE4_COLUMNS if col.key == c)
+        seen = {None if p[i] is None else parse_number(p[i].text, column.unit).value for p in placements}
+        tokens = {id(p[i]): p[i] for p in placements if p[i] is not None}
+        if placements and None not in seen and len(seen) == 1:
+            cell = make_cell("table4", r, column, next(iter(tokens.values())), damaged=True)
+            cell.note = f"placed in a damaged row: every placement satisfying R06–R08 agrees ({len(placements)})"
+        else:
+            cell = make_cell("table4", r, column, None, damaged=True)
+            shown = sorted(str(v) if v is not None else "lost" for v in seen)
+            cell.note = f"damaged row: this position reads {shown} across the admissible placements"
+            if len(seen - {None}) > 1:
+                cell.status = "ambiguous"
+        cells.append(cell)
+    return cells
+
+
+def _admissible(placed: list[Token | None]) -> bool:
+    """Each group's four parts can add up to its total, lost cells being unknown counts ≥ 0."""
+    for g in range(len(TABLE4_ROWS)):
+        group = placed[5 * g : 5 * g + 5]
+        values = [None if t is None else parse_number(t.text).value for t in group]
+        statuses = [None if t is None else parse_number(t.text).status for t in group]
+        if any(s == "illegible" for s in statuses):
+            return False
+        parts = [v or Decimal(0) for v, t in zip(values[:4], group[:4], strict=True) if t is not None]
+        total = values[4]
+        lost = any(t is None for t in group[:4])
+        if group[4] is None:
+            continue
+        total = total or Decimal(0)
+        if (sum(parts) > total) if lost else (sum(parts) != total):
+            return False
+    return True
