@@ -110,9 +110,14 @@ def rows_of(tokens: list[Token]) -> list[Row | Token]:
     return out
 
 
+_SENTENCE_END = re.compile(r"[。；;！？!?]")
+
+
 def _split_pieces(text: str) -> list[tuple[str, bool]]:
-    """Label text cut before each enumerator: (text, starts with an enumerator)."""
-    starts = [m.start() for m in _ENUMERATOR.finditer(text)]
+    """Label text cut before each enumerator and after each sentence (a table's header may
+    follow a sentence in the same paragraph): (text, starts with an enumerator)."""
+    starts = sorted({m.start() for m in _ENUMERATOR.finditer(text)}
+                    | {m.end() for m in _SENTENCE_END.finditer(text) if m.end() < len(text)})
     if not starts or starts[0] != 0:
         starts = [0] + starts
     out = []
@@ -236,6 +241,8 @@ def _t4_vocabulary(norm: str) -> bool:
 # --- similar labels -------------------------------------------------------------------------
 
 
+# Group labels of table 3 (no data cells of their own): never a leaf row, however similar.
+_GROUP_WORDS = ("不予公开", "无法提供", "不予处理", "其他处理", "办理结果")
 _FUZZY_MIN = 0.72
 _FUZZY_MARGIN = 0.08
 
@@ -247,7 +254,7 @@ def fuzzy_table3_key(norm: str, keys: tuple[str, ...]) -> str | None:
     from xxgk.labels import strip_enumerator
 
     bare = strip_enumerator(norm)
-    if not 3 <= len(bare) <= 45 or any(w in bare for w in T3_HEADER_WORDS):
+    if not 4 <= len(bare) <= 45 or any(w in bare for w in T3_HEADER_WORDS + _GROUP_WORDS):
         return None
     scored = []
     for key in keys:

@@ -94,7 +94,7 @@ def _clean_title(text: str) -> str:
 
 def _is_title(text: str) -> bool:
     n = normalize(text)
-    return "政府信息公开" in n and any(w in n for w in _TITLE_WORDS) and len(n) <= 80
+    return "信息公开" in n and any(w in n for w in _TITLE_WORDS) and len(n) <= 80
 
 
 def year_in(text: str) -> int | None:

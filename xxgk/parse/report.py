@@ -7,10 +7,10 @@ cells the identities pin down are resolved, and the metadata is read with its fa
 
 Three honest outcomes (``ParseResult.outcome``):
 
-* ``parsed`` (and ``partial`` when template rows or table 4 were not found): a template
-  report, stored with every cell it has, flagged where a cell could not be read;
-* ``tables_unreadable``: the document is a template report (its title or its section headings
-  say so) but no table could be read (tables printed as images, a page that lost its tables);
+* ``parsed`` (``partial`` when one of the three tables was not found at all): a template
+  report, stored with every cell, each flagged where it could not be read;
+* ``tables_unreadable``: the document is a dated template report (it has the template's
+  section headings) but no table could be read (tables printed as images, a page that lost its tables);
   stored and listed, so the failure is visible;
 * ``not_a_report``: no template tables (a pre-2019 free-form report, a notice, an unfilled
   form), with the reason.
@@ -21,7 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xxgk.document import Document
-from xxgk.labels import normalize
 from xxgk.model import Cell, Issue, ParseResult, Region, ReportMeta
 from xxgk.parse.align import Stream, regroup
 from xxgk.parse.metadata import Hints, find_title, period_year, place, read_title, scope_of
@@ -45,7 +44,7 @@ class Tables:
     template: str
     table3_layout: str
     rows_found: int  # template rows (tables 2 and 3) read with values, + 1 when table 4 was read
-    complete: bool  # every template row and table 4 found
+    complete: bool  # each of the three tables found (rows the document lacks are flagged by R12)
 
 
 def parse_document(doc: Document, source: str, hints: Hints | None = None) -> ParseResult:
@@ -123,14 +122,8 @@ def map_tables(stream: Stream, year: int | None) -> Tables:
     inferred = resolve_illegible(cells, t3.layout)
     if inferred:
         issues.append(Issue("cells_inferred", f"{inferred} illegible cells set from the table identities"))
-    complete = not any(i.code in ("row_missing", "table_missing") for i in issues)
+    complete = bool(t2.found and t3.found and t4.found)
     return Tables(cells, issues, template, layout, t2.found + t3.found + int(t4.found), complete)
-
-
-def _is_report_title(title: str) -> bool:
-    """An annual report's own title, not a notice about annual reports (关于做好…年度报告…的通知)."""
-    n = normalize(title)
-    return n.endswith(("年度报告", "年报", "工作报告")) and not n.startswith("关于") and "通知" not in n
 
 
 def _not_a_report(meta: ReportMeta, tables: Tables, sections: set[int]) -> str | None:
@@ -138,11 +131,12 @@ def _not_a_report(meta: ReportMeta, tables: Tables, sections: set[int]) -> str |
     if meta.year is not None and meta.year <= 2018:
         return f"report year {meta.year}: before the 2019 template (free-form statistics, out of scope)"
     if tables.rows_found == 0:
-        if meta.year is not None and (_is_report_title(meta.title) or len(sections & {2, 3, 4}) >= 2):
-            return None  # a dated annual report whose tables could not be read: tables_unreadable
+        if meta.year is not None and len(sections & {1, 2, 3, 4, 5, 6}) >= 3:
+            return None  # a dated report with the template's sections whose tables could not be read
         if not meta.title:
             return "no report title (…政府信息公开工作年度报告) and no table of the template"
-        return "no table of the template (表二/表三/表四) under a title that is not an annual report's"
+        return ("no table of the template (表二/表三/表四) and not the template's sections: a cover note, "
+                "a notice or a page without the report")
     if all(c.status in ("blank", "placeholder") for c in tables.cells):
         return "every template cell is empty: an unfilled form (the template itself), not a report"
     return None

@@ -37,7 +37,9 @@ def split_row(spec: Table2Row, items: list[Token], label: str, issues: list[Issu
         chunks.append((-1 if m["sign"] in ("-", "减") else 1, m["num"].replace(",", ""), m["unit"] or ""))
     if sum(len(c[1]) for c in chunks) > _MAX_DIGITS:
         return _cells(spec, items, label, [], "digit run too long for a table-2 row")
-    readings = [r for r in _readings(chunks, [c.key for c in columns]) if _holds(spec, r)]
+    readings = list(_readings(chunks, [c.key for c in columns]))
+    if len(readings) > 1:  # the bounds choose among readings; a single reading is what was printed
+        readings = [r for r in readings if _holds(spec, r)] or readings
     if len(readings) != 1:
         issues.append(Issue("glued_unresolved", f"table2 row {spec.key}: {len(readings)} readings of "
                                                 f"{' '.join(t.text for t in items)!r}"))
@@ -118,7 +120,7 @@ def _cells(spec: Table2Row, items: list[Token], label: str, readings: list[Readi
     for i, col in enumerate(spec.columns):
         if len(readings) == 1:
             value, status = readings[0][i], "reported"
-            note = f"split from the run {raw!r}: the only reading within the row's bounds (R13–R15)"
+            note = f"split from the run {raw!r}: the only reading (by its digits, then the row's bounds R13–R15)"
         elif readings:
             value, status = None, "ambiguous"
             shown = "; ".join("(" + ", ".join(str(x) for x in r) + ")" for r in readings[:_SHOWN])
