@@ -6,7 +6,12 @@ STAMP := $(VENV)/.installed-stamp
 DAGSTER_HOME := $(CURDIR)/data/dagster_home
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: install run test dev check lint clean
+.PHONY: install system-packages run test dev check lint clean
+
+# Debian packages the tests need: LibreOffice (DOC/WPS extraction, the Word→PDF test shapes),
+# a CJK font (LibreOffice's PDFs of Chinese text), Chromium (the dashboards' browser test).
+SYSTEM_PACKAGES := libreoffice-writer-nogui fonts-wqy-microhei chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +29,15 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 run: install $(DAGSTER_HOME)/dagster.yaml
 	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/xxgk run --mirror
 
-## install and run the test suite
-test: install
+## install the Debian packages the tests use (skipped when they are there)
+system-packages:
+	@if ! command -v soffice >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi wqy || ! command -v chromium >/dev/null 2>&1; then \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; \
+	fi
+
+## install (Python and Debian packages) and run the test suite
+test: install system-packages
 	$(BIN)/python -m pytest
 
 ## the Dagster UI (assets, checks, schedule) on http://127.0.0.1:3000

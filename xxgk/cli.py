@@ -29,6 +29,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--agency", help="the reporting body (used when the title does not name it)")
     p.set_defaults(func=_cmd_parse)
 
+    p = sub.add_parser("import", help="parse a folder of report files or a crawler archive (page.html/page.txt "
+                                      "per article) and say what was found, parsed, flagged and set aside",
+                       description="Exit status: 0 when every template report parsed, 3 when some could not all "
+                                   "be read, 1 when the folder does not exist.")
+    p.add_argument("folder")
+    p.set_defaults(func=_cmd_import)
+
     p = sub.add_parser("run", help="run the whole nightly job once, in this process",
                        description="Crawl, parse, load, check and build marts once. With --mirror the bundled "
                                    "portal simulator stands in for the real portals (no internet needed).")
@@ -62,6 +69,21 @@ def _cmd_parse(args: argparse.Namespace) -> int:
         return EXIT_CODES["unreadable"]
     print_result(result, as_json=args.json)
     return EXIT_CODES[result.outcome]
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from xxgk.archive import import_archive
+
+    root = Path(args.folder)
+    if not root.is_dir():
+        print(f"xxgk import: {root} is not a folder", file=sys.stderr)
+        return 1
+    summary = import_archive(root)
+    print("\n".join(summary.lines()))
+    counts = summary.counts()
+    return 3 if counts["partial"] or counts["tables_unreadable"] else 0
 
 
 def _cmd_run(args: argparse.Namespace) -> int:

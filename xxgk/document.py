@@ -17,15 +17,18 @@ import re
 from dataclasses import dataclass, field
 
 _FURNITURE = re.compile(
-    r"^\s*(?:[-—–－─_~·•]*\s*\d{1,3}\s*[-—–－─_~·•]*|第\s*\d{1,3}\s*页(?:\s*[/，,]?\s*共\s*\d{1,3}\s*页)?"
+    r"^\s*(?:[-—–－─_~·•]+\s*\d{1,3}\s*[-—–－─_~·•]+|第\s*\d{1,3}\s*页(?:\s*[/，,]?\s*共\s*\d{1,3}\s*页)?"
     r"|\d{1,3}\s*/\s*\d{1,3})\s*$"
 )
+_BARE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
 
 
-def is_furniture(line: str) -> bool:
-    """Page numbers in their usual dresses: ``- 3 -``, ``— 5 —``, ``第3页``, ``3/12``, ``7``.
-    Extractors drop them where they know pages; the parser skips any that reach it."""
-    return bool(_FURNITURE.match(line))
+def is_furniture(line: str, bare_numbers: bool = True) -> bool:
+    """Page numbers in their usual dresses: ``- 3 -``, ``— 5 —``, ``第3页``, ``3/12``, and (where
+    the caller knows it is at a page's edge, ``bare_numbers``) a lone ``7``. Extractors drop
+    them where they know pages; the parser skips the decorated ones that reach it (a lone
+    number in a text layer may be a table value wrapped onto its own line)."""
+    return bool(_FURNITURE.match(line) or (bare_numbers and _BARE_NUMBER.match(line)))
 
 
 @dataclass(frozen=True)

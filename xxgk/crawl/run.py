@@ -18,10 +18,12 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import duckdb
 
+from xxgk.archive import articles
 from xxgk.crawl import adapters, charset
 from xxgk.crawl.adapters.article import FILE_EXTS, ext_of
 from xxgk.crawl.adapters.model import Article, Attachment, Link, ListPage, PageRequest
@@ -496,23 +498,29 @@ class _SourceCrawl:
             self.summary.listing_complete = False
             return
         seen: set[str] = set()
-        for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")):
-            locator = str(path.resolve())
-            seen.add(locator)
-            data = path.read_bytes()
-            result = FetchResult(url=locator, method="READ", outcome="ok", started_at=datetime.now(UTC),
-                                 final_url=locator, body=data, media_type=sniff.sniff(data, ext_of(path.name)),
-                                 attempts=1)
-            self.summary.outcomes["ok"] += 1
-            title = parse_report_title(path.stem)
-            prev = self.store.item(self.source.id, locator)
-            item = self.base_item(prev, locator, "file")
-            item = replace(item, title=path.stem, last_outcome="ok",
-                           agency=(title.agency or self.source.agency) if title else self.source.agency,
-                           report_year=title.year if title else None, variant=title.variant if title else None)
-            self.store_file(Link(url=locator, title=path.stem), item, prev, result, parent_sha=None,
-                            name=path.name, kind="file", url=locator)
+        for article in articles(root):
+            for path in article.files:
+                self.directory_file(path, article.title_hint or path.stem, seen)
         self.mark_gone(("file",), lambda i: i.url in seen)
+
+    def directory_file(self, path: Path, name: str, seen: set[str]) -> None:
+        """One file of a directory source; ``name`` is its title as the folder gives it (a crawler
+        archive names each article's folder after the article)."""
+        locator = str(path.resolve())
+        seen.add(locator)
+        data = path.read_bytes()
+        result = FetchResult(url=locator, method="READ", outcome="ok", started_at=datetime.now(UTC),
+                             final_url=locator, body=data, media_type=sniff.sniff(data, ext_of(path.name)),
+                             attempts=1)
+        self.summary.outcomes["ok"] += 1
+        title = parse_report_title(name)
+        prev = self.store.item(self.source.id, locator)
+        item = self.base_item(prev, locator, "file")
+        item = replace(item, title=name, last_outcome="ok",
+                       agency=(title.agency or self.source.agency) if title else self.source.agency,
+                       report_year=title.year if title else None, variant=title.variant if title else None)
+        self.store_file(Link(url=locator, title=name), item, prev, result, parent_sha=None,
+                        name=path.name, kind="file", url=locator)
 
 
 def _page_name(url: str) -> str:

@@ -29,9 +29,10 @@ from xxgk.labels import (
     match_table2_rows,
     match_table3_rows,
     normalize,
+    strip_enumerator,
 )
 from xxgk.parse.stream import Token
-from xxgk.schema import TABLE3_ROWS
+from xxgk.schema import TABLE2_ROWS, TABLE3_ROWS
 
 # An enumerator opens a new label: 一、 （三） 2. 1、 (not 第（一）项, not 第一项).
 _ENUMERATOR = re.compile(
@@ -242,29 +243,41 @@ def _t4_vocabulary(norm: str) -> bool:
 
 
 # Group labels of table 3 (no data cells of their own): never a leaf row, however similar.
-_GROUP_WORDS = ("不予公开", "无法提供", "不予处理", "其他处理", "办理结果")
-_FUZZY_MIN = 0.72
-_FUZZY_MARGIN = 0.08
+GROUP_WORDS = ("不予公开", "无法提供", "不予处理", "办理结果")
+_T2_HEADER_WORDS = ("信息内容", "第二十条", "数量", "件数", "金额", "增/减")
 
 
 @lru_cache(maxsize=4096)
 def fuzzy_table3_key(norm: str, keys: tuple[str, ...]) -> str | None:
     """The template row whose label this damaged label is most like (OCR drops, doubles and
-    confuses characters: ``7.属于行政执法案件``, ``属于国家秘``), if it is clearly the closest."""
-    from xxgk.labels import strip_enumerator
-
+    confuses characters: ``7.属于行政执法案件``, ``2.复申请``), if it is clearly the closest."""
     bare = strip_enumerator(norm)
-    if not 4 <= len(bare) <= 45 or any(w in bare for w in T3_HEADER_WORDS + _GROUP_WORDS):
+    if not 3 <= len(bare) <= 45 or any(w in bare for w in T3_HEADER_WORDS + GROUP_WORDS):
         return None
-    scored = []
-    for key in keys:
-        label = strip_enumerator(normalize(_LABELS[key]))
-        scored.append((difflib.SequenceMatcher(None, bare, label, autojunk=False).ratio(), key))
-    scored.sort(reverse=True)
+    if bare != norm:  # the enumerator is evidence too: (六)其他理 is （六）其他处理, not 3.其他
+        return _closest(norm, {k: normalize(_T3_LABELS[k]) for k in keys})
+    return _closest(bare, {k: strip_enumerator(normalize(_T3_LABELS[k])) for k in keys})
+
+
+@lru_cache(maxsize=4096)
+def fuzzy_table2_key(norm: str, keys: tuple[str, ...]) -> str | None:
+    """The same for a table-2 row label (行政可 for 行政许可)."""
+    if not 2 <= len(norm) <= 12 or any(w in norm for w in _T2_HEADER_WORDS):
+        return None
+    return _closest(norm, {k: normalize(_T2_LABELS[k]) for k in keys})
+
+
+def _closest(text: str, labels: dict[str, str]) -> str | None:
+    """The key whose label is most similar, when similar enough (stricter for short labels) and
+    clearly ahead of the next best."""
+    scored = sorted(((difflib.SequenceMatcher(None, text, label, autojunk=False).ratio(), key)
+                     for key, label in labels.items()), reverse=True)
     best, second = scored[0], scored[1] if len(scored) > 1 else (0.0, "")
-    if best[0] >= _FUZZY_MIN and best[0] - second[0] >= _FUZZY_MARGIN:
+    floor = 0.8 if len(text) <= 4 else 0.72
+    if best[0] >= floor and best[0] - second[0] >= 0.08:
         return best[1]
     return None
 
 
-_LABELS = {r.key: r.label for rows in TABLE3_ROWS.values() for r in rows}
+_T3_LABELS = {r.key: r.label for rows in TABLE3_ROWS.values() for r in rows}
+_T2_LABELS = {r.key: r.label for rows in TABLE2_ROWS.values() for r in rows}

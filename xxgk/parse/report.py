@@ -109,8 +109,9 @@ def map_tables(stream: Stream, year: int | None) -> Tables:
     """Tables 2–4 of a regrouped document → canonical cells (pure; the decision whether the
     document is a report at all is the caller's)."""
     issues: list[Issue] = []
-    t3 = map_table3(stream.table3)
     sig2 = table2_signals(stream.table2_text)
+    implied = next(iter(sig2)) if len(sig2) == 1 else ("2019" if year is not None and year <= 2020 else "2021")
+    t3 = map_table3(stream.table3, implied)
     template = _table2_version(sig2, t3.layout, year)
     layout = "2021_single_other" if (template == "2021" and t3.layout == "2019") else t3.layout
     if len(sig2) > 1:

@@ -217,7 +217,7 @@ def linearise(doc: Document) -> list[Token]:
     line = 0
     for i, b in enumerate(doc.blocks):
         if isinstance(b, Paragraph):
-            if is_furniture(b.text):
+            if is_furniture(b.text, bare_numbers=False):
                 continue
             line += 1
             where = f"p{b.page}:para#{i}" if b.page is not None else f"para#{i}"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from xxgk.labels import SIGNALS_2019, SIGNALS_2021, match_table2_rows, normalize
 from xxgk.model import Cell, Issue
 from xxgk.numbers import clean
-from xxgk.parse.align import Row
+from xxgk.parse.align import Row, fuzzy_table2_key
 from xxgk.parse.cells import fit_values, make_cell, missing_row, value_items
 from xxgk.parse.stream import Token
 from xxgk.parse.table2_split import split_row
@@ -49,6 +49,10 @@ def map_table2(rows: list[Row], version: TemplateVersion) -> Table2:
     waiting: list[str] = []  # labels printed without numbers, in order (labels and numbers apart)
     for row in rows:
         keys = [k for k in match_table2_rows(row.piece.norm) if k in spec] if row.piece else []
+        fuzzy = False
+        if row.piece is not None and not keys and row.filled:
+            key = fuzzy_table2_key(normalize(row.piece.lines[-1][0]), tuple(spec))
+            keys, fuzzy = ([key], True) if key else ([], False)
         if row.piece is not None:
             waiting = [k for k in waiting if k not in keys] + keys[:-1]
             if not keys:
@@ -66,6 +70,10 @@ def map_table2(rows: list[Row], version: TemplateVersion) -> Table2:
             issues.append(Issue("row_repeated", f"table2 row {key} appears again (label {row.label!r}); first kept"))
             continue
         found[key] = _row_cells(spec[key], row.values, row.label or key, issues)
+        if fuzzy:
+            issues.append(Issue("label_fuzzy", f"table2 row {key}: label {row.label!r} matched by similarity"))
+            for c in found[key]:
+                c.confident = False
     cells: list[Cell] = []
     for key, r in spec.items():
         if key in found:

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from xxgk.labels import is_table3_header, match_table3_rows
+from xxgk.labels import is_table3_header, match_table3_rows, normalize
 from xxgk.model import Cell, Issue
 from xxgk.numbers import clean, parse_number
-from xxgk.parse.align import Row, fuzzy_table3_key
+from xxgk.parse.align import GROUP_WORDS, Row, fuzzy_table3_key
 from xxgk.parse.cells import fit_values, glued_cells, make_cell, missing_row, run_token, value_items
 from xxgk.parse.glued import solve_table3
 from xxgk.parse.stream import Token
@@ -68,15 +68,17 @@ class Table3:
     found: int = 0  # template rows with values
 
 
-def map_table3(rows: list[Row]) -> Table3:
+def map_table3(rows: list[Row], default_layout: str = "2021") -> Table3:
+    """``default_layout``: the layout when table 3 itself does not say (its （六） rows damaged):
+    the one table 2 or the report year implies."""
     issues: list[Issue] = []
-    slots = _slots(rows)
+    slots = _merge_wrapped(_slots(rows))
     signals = set()
-    if any(s.key == SINGLE_OTHER for s in slots):
+    if any(s.key == SINGLE_OTHER and s.values for s in slots):
         signals.add("2019")
     if any(s.key in ("other.no_correction", "other.fee_unpaid", "other.other") for s in slots):
         signals.add("2021")
-    layout = "2019" if signals == {"2019"} else "2021"
+    layout = ("2019" if "2021" not in signals else "2021") if signals else default_layout
     template = [r.key for r in TABLE3_ROWS[layout]]
     extra = [*SUBTOTAL_ROWS, *([SINGLE_OTHER] if layout == "2021" else [])]
     _chain(slots, template, extra, issues)
@@ -114,7 +116,7 @@ def _slots(rows: list[Row]) -> list[_Slot]:
         if r.piece is not None and not keys:
             if r.filled and (sub := _subtotal_key(norm)):
                 keys = [sub]
-            elif (key := fuzzy_table3_key(norm, _ALL_KEYS)) is not None:
+            elif (key := fuzzy_table3_key(norm, _ALL_KEYS) or _fuzzy_last_cell(r)) is not None:
                 keys, fuzzy = [key], True
         if not keys:
             if r.filled and not (r.piece and is_table3_header(r.piece.text) and not _numeric(r)):
@@ -127,6 +129,44 @@ def _slots(rows: list[Row]) -> list[_Slot]:
             out.append(_Slot(k, [], r.label, weight=1, fuzzy=fuzzy))
         weight = (10 if r.filled else 2 if r.values else 1) // (2 if fuzzy else 1)
         out.append(_Slot(keys[-1], r.values, r.label, weight=weight, fuzzy=fuzzy))
+    return out
+
+
+def _fuzzy_last_cell(r: Row) -> str | None:
+    """A damaged label printed after header cells on its grid row (no enumerator of its own to
+    separate them): matched alone, when the whole label names no group."""
+    assert r.piece is not None
+    *_, (text, line) = r.piece.lines
+    if len(r.piece.lines) < 2 or r.piece.lines[-2][1] != line or any(w in r.piece.norm for w in GROUP_WORDS):
+        return None
+    return fuzzy_table3_key(normalize(text), _ALL_KEYS)
+
+
+def _merge_wrapped(slots: list[_Slot]) -> list[_Slot]:
+    """A text layer wraps a long row: its last numbers land on the next line(s), after the
+    label's continuation. Numbers of running text that follow a row still short of its cells
+    join it while they fit, and only if they then fill it exactly."""
+    out: list[_Slot] = []
+    i = 0
+    while i < len(slots):
+        s = slots[i]
+        out.append(s)
+        i += 1
+        if s.key is None or not s.values or any(v.cell for v in s.values):
+            continue
+        count = len(value_items(s.values, N)[0])
+        if count < 2:
+            continue  # one run: glued, not wrapped
+        j, extra = i, []
+        while count < N and j < len(slots) and slots[j].key is None and slots[j].values and not any(
+                v.cell for v in slots[j].values):
+            count += len(value_items(slots[j].values, N)[0])
+            extra += slots[j].values
+            j += 1
+        if count == N and extra:
+            s.values = s.values + extra
+            s.joined = True
+            i = j
     return out
 
 
@@ -236,6 +276,12 @@ def _by_position(slots: list[_Slot], template: list[str], issues: list[Issue]) -
 
 def _row_cells(key: str, s: _Slot, issues: list[Issue]) -> list[Cell]:
     fitted, damaged = fit_values(s.items, N)
+    if damaged and not all(t.cell for t in s.items):
+        # numbers in running text that are neither 7 nor a glued run: no column is known
+        issues.append(Issue("row_unreadable", f"table3 row {key}: {len(s.items)} numbers in running text for "
+                                              f"{N} cells: left illegible"))
+        return missing_row("table3", key, TABLE3_COLUMNS, f"numbers {[v.text for v in s.items]!r} in running "
+                                                          f"text do not fill the row's {N} cells", s.label)
     damaged = damaged or s.by_position
     if damaged and not _total_admits(fitted):
         issues.append(Issue("row_unreadable", f"table3 row {key}: {len(s.items)} value cells for {N}, and no "

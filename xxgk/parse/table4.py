@@ -86,8 +86,7 @@ def _damaged(items: list[Token], issues: list[Issue]) -> list[Cell]:
         issues.append(Issue("row_unreadable", f"table4: {len(items)} value cells for {N} and no placement "
                                               f"satisfies R06–R08: cells left illegible"))
     cells = []
-    for i, (r, c) in enumerate(_POSITIONS):
-        column = next(col for col in TABLE4_COLUMNS if col.key == c)
+    for i, (r, column) in enumerate(_POSITIONS):
         seen = {None if p[i] is None else parse_number(p[i].text, column.unit).value for p in placements}
         tokens = {id(p[i]): p[i] for p in placements if p[i] is not None}
         if placements and None not in seen and len(seen) == 1:
