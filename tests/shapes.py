@@ -282,7 +282,8 @@ def layout(t: Truth, *, title: bool = True, spaced: bool = False, provincial: bo
         blocks = [
             intro, "一、总体情况", "本年度政务公开工作有序推进。", "二、工作机制保障", "健全工作机制。",
             "三、主动公开工作情况", "主动公开情况详见附表。", "四、政府信息公开申请情况", applied,
-            "五、政府信息公开行政复议、行政诉讼情况", "详见附表。", "六、存在的主要问题及改进情况", "一是公开质量有待提高。",
+            "五、政府信息公开行政复议、行政诉讼情况", "详见附表。", "六、存在的主要问题及改进情况",
+            "一是公开质量有待提高。",
             "七、其他需要报告的事项", "无。", "附：相关指标统计表", "一、主动公开政府信息情况", ("table", grids[0]),
             "二、收到和处理政府信息公开申请情况", ("table", grids[1]), "三、政府信息公开行政复议、行政诉讼情况",
             ("table", grids[2])]
@@ -318,7 +319,8 @@ def shape_html(lay: Layout, trs: bool = False) -> bytes:
     head = '<meta charset="utf-8">'
     top = ""
     if lay.title:
-        head += f'<meta name="ArticleTitle" content="{html.escape(lay.title)}"><title>{html.escape(lay.title)}_门户网站</title>'
+        t = html.escape(lay.title)
+        head += f'<meta name="ArticleTitle" content="{t}"><title>{t}_门户网站</title>'
         top = f'<div class="title">{html.escape(lay.title)}</div>'
     page = (f"<html><head>{head}</head><body><div class=\"nav\">首页 &gt; 政府信息公开年报</div>{top}"
             f'<div class="TRS_Editor">{body_html(lay, trs)}</div><div class="footer">版权所有</div></body></html>')

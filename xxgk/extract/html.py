@@ -50,13 +50,14 @@ def extract_html(data: bytes) -> Document:
     if is_challenge(200, text):
         raise NotAReport("anti-bot challenge or empty page shell, not an article", "challenge_page")
     root = _parse(text)
+    title = _meta(root, _TITLE_META)
     body = _article_body(root)
     blocks = _Walker().run(body)
     return Document(
         blocks=blocks,
         media_type="text/html",
-        title_hint=_meta(root, _TITLE_META),
-        page_titles=_page_titles(root),
+        title_hint=title,
+        page_titles=[] if title and "信息公开" in title else _page_titles(root),
         published_hint=_meta(root, _DATE_META),
         notes=[f"charset {codec}"],
     )

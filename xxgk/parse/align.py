@@ -112,11 +112,14 @@ def rows_of(tokens: list[Token]) -> list[Row | Token]:
 
 
 _SENTENCE_END = re.compile(r"[。；;！？!?]")
+_MAYBE_SPLIT = re.compile(r"[、.．。；;！？!?)）]|\d")
 
 
 def _split_pieces(text: str) -> list[tuple[str, bool]]:
     """Label text cut before each enumerator and after each sentence (a table's header may
     follow a sentence in the same paragraph): (text, starts with an enumerator)."""
+    if not _MAYBE_SPLIT.search(text):
+        return [(text, False)]  # most label cells: nothing to cut
     starts = sorted({m.start() for m in _ENUMERATOR.finditer(text)}
                     | {m.end() for m in _SENTENCE_END.finditer(text) if m.end() < len(text)})
     if not starts or starts[0] != 0:

@@ -40,6 +40,7 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"不予处理(?:的)?" + _N, ("table3/not_processed.*/total",)),
     (r"其他处理(?:的)?" + _N, ("table3/other.*/total",)),
 )
+_COMPILED = tuple((re.compile(p), e) for p, e in _PATTERNS)
 _NONE = re.compile(r"(?:全年)?无依申请公开|未收到(?:任何)?(?:政府信息公开|依申请公开)申请")
 # Words that make a clause speak of another population than the tables. 本级 narrows only an
 # area-wide report (a government's report covers its departments and towns; an office's does not).
@@ -75,8 +76,8 @@ def facts_in(text: str, scope: str | None = None) -> list[Fact]:
         in_scope = not any(w in s for w in narrower)
         taken: list[tuple[int, int]] = []
         found: list[tuple[int, Fact]] = []
-        for pattern, expression in _PATTERNS:
-            for m in re.finditer(pattern, s):
+        for pattern, expression in _COMPILED:
+            for m in pattern.finditer(s):
                 if any(a < m.end() and m.start() < b for a, b in taken):
                     continue
                 taken.append(m.span())

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xxgk.document import Document
+from xxgk.document import Document, Paragraph
+from xxgk.labels import normalize
 from xxgk.model import Cell, Issue, ParseResult, Region, ReportMeta
 from xxgk.parse.align import Stream, regroup
-from xxgk.parse.metadata import Hints, find_title, period_year, place, read_title, scope_of
+from xxgk.parse.metadata import Hints, find_title, period_year, place, read_title, scope_of, year_in
 from xxgk.parse.narrative import extract_facts
 from xxgk.parse.resolve import resolve_illegible
 from xxgk.parse.stream import linearise
@@ -48,8 +49,20 @@ class Tables:
 
 
 def parse_document(doc: Document, source: str, hints: Hints | None = None) -> ParseResult:
+    title, _ = find_title(doc, hints)
+    if title and (year := year_in(title)) is not None and year <= 2018:  # decided before any table work
+        meta = read_meta(doc, source, "\n".join(doc.text_lines()), hints, [])
+        meta.template = "pre2019"
+        reason = f"report year {year}: before the 2019 template (free-form statistics, out of scope)"
+        return ParseResult(meta, [], [], [Issue("not_a_report", reason, "error")], is_report=False,
+                           outcome="not_a_report")
+    if not _template_words(doc):  # a list page, a notice: nothing of the tables to align
+        meta = read_meta(doc, source, "\n".join(doc.text_lines()), hints, issues := [])
+        reason = _not_a_report(meta, Tables([], [], "", "", 0, False), set()) or "no table of the template"
+        return ParseResult(meta, [], [], [*issues, Issue("not_a_report", reason, "error")], is_report=False,
+                           outcome="not_a_report")
     stream = regroup(linearise(doc))
-    issues: list[Issue] = []
+    issues = []
     body = "\n".join(line for lines in stream.narrative.values() for line in lines)
     meta = read_meta(doc, source, body, hints, issues)
     tables = map_tables(stream, meta.year)
@@ -125,6 +138,19 @@ def map_tables(stream: Stream, year: int | None) -> Tables:
         issues.append(Issue("cells_inferred", f"{inferred} illegible cells set from the table identities"))
     complete = bool(t2.found and t3.found and t4.found)
     return Tables(cells, issues, template, layout, t2.found + t3.found + int(t4.found), complete)
+
+
+_TEMPLATE_WORDS = ("本年新收", "上年结转", "予以公开", "行政复议", "结果维持", "信息内容", "规范性文件", "行政许可")
+
+
+def _template_words(doc: Document) -> bool:
+    """Whether any of the tables' distinctive words occurs at all (cheap: no tokenising)."""
+    for b in doc.blocks:
+        texts = [b.text] if isinstance(b, Paragraph) else [c.text for row in b.rows for c in row]
+        for t in texts:
+            if any(w in normalize(t) for w in _TEMPLATE_WORDS):
+                return True
+    return False
 
 
 def _not_a_report(meta: ReportMeta, tables: Tables, sections: set[int]) -> str | None:

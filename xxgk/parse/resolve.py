@@ -37,6 +37,8 @@ def resolve_illegible(cells: list[Cell], layout: str) -> int:
     unknown = {p for p, c in by_path.items() if c.status == "illegible"}
     if not unknown:
         return 0
+    # An ambiguous cell has a value, only not one we can name: an equation through it forces nothing.
+    undecided = {p for p, c in by_path.items() if c.status == "ambiguous"}
 
     def val(p: str) -> Decimal:
         c = by_path.get(p)
@@ -47,7 +49,7 @@ def resolve_illegible(cells: list[Cell], layout: str) -> int:
     while progress and unknown:
         progress = False
         for lhs, rhs in equations(layout):
-            if not all(p in by_path for p in lhs + rhs):
+            if not all(p in by_path for p in lhs + rhs) or any(p in undecided for p in lhs + rhs):
                 continue
             ul = [p for p in lhs if p in unknown]
             ur = [p for p in rhs if p in unknown]

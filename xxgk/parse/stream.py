@@ -61,6 +61,7 @@ _HEADING_WORDS: tuple[tuple[int, str], ...] = (
     (5, r"(?:政府信息公开工作)?存在的?主要问题"),
     (6, r"其他需要报告的?事项"),
 )
+_NUMERAL_START = re.compile(r"#*\s*[一二三四五六七八九十]")
 _HEADING = re.compile("|".join(f"(?P<s{n}>{_NUMERAL}(?:{w}))" for n, w in _HEADING_WORDS))
 # The provincial layouts' statistics appendix (附：相关指标统计表 / 附件：…统计表).
 _APPENDIX = re.compile(r"附(?:件)?\s*[:：]?\s*\d?\s*[:：]?\s*(?:\S{0,12}?)统计表")
@@ -167,6 +168,9 @@ def _inside_word(norm: str, start: int, end: int) -> bool:
 def _normalised(text: str) -> tuple[str, list[int]]:
     """NFKC per character, and for each normalised character the index of its source character
     (locators point into the printed text)."""
+    whole = unicodedata.normalize("NFKC", text)
+    if len(whole) == len(text):
+        return whole, list(range(len(text)))  # one character for one (full-width forms, NBSP): same positions
     out: list[str] = []
     src: list[int] = []
     for i, ch in enumerate(text):
@@ -240,10 +244,12 @@ def cell_tokens(c: GridCell, table: str, line: int) -> list[Token]:
     """One grid cell: a value cell is one token with printed boundaries, anything else is
     label text. Digits inside a label cell (an OCR text layer fused into a cell:
     ``3.其他 0 (``) are never read as values: the grid says where the values are."""
-    locator = GridCell(c.text, c.row, c.col, c.origin, c.page, table).locator
+    locator = f"{table}:p{c.page}:r{c.row}c{c.col}" if c.page is not None else f"{table}:r{c.row}c{c.col}"
+    if not table:
+        locator = locator[1:]
     if is_value_text(c.text):
         return [Token("value", c.text, locator, line, cell=True, page=c.page)]
-    h = heading_at(normalize(c.text))
+    h = heading_at(normalize(c.text)) if _NUMERAL_START.match(c.text.lstrip()) else None
     if h is not None and h[1] == 0:
         return [Token("heading", c.text, locator, line, page=c.page, section=h[0])]
     return [Token("text", c.text, locator, line, page=c.page)]
