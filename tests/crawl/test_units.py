@@ -1,4 +1,4 @@
-"""Pure helpers: charset decoding (F9), magic bytes (F10), titles, robots, sources file."""
+"""Pure helpers: magic bytes (F10), titles, robots, sources file (charsets, F9: tests/test_charset.py)."""
 
 from __future__ import annotations
 
@@ -8,36 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from xxgk.crawl import charset, classify
+from xxgk.crawl import classify
 from xxgk.crawl.robots import policy_from_answer
 from xxgk.crawl.sources import SourceError, load_sources, parse_sources
 from xxgk.crawl.titles import parse_report_title, report_year
 from xxgk.extract import sniff
-
-GBK_ONLY = "朱镕基与王堃的报告"  # 镕 and 堃 are outside GB2312
-PAGE = f"<html><head><title>{GBK_ONLY}</title></head><body><p>{GBK_ONLY}</p></body></html>"
-
-
-def test_charset_header_says_utf8_body_is_gbk():
-    text, codec = charset.decode(PAGE.encode("gbk"), "text/html; charset=utf-8")
-    assert GBK_ONLY in text and codec == "gb18030"
-
-
-def test_charset_meta_gb2312_read_as_gb18030():
-    page = PAGE.replace("<head>", '<head><meta charset="gb2312">')
-    text, codec = charset.decode(page.encode("gbk"), "text/html")
-    assert GBK_ONLY in text and codec == "gb18030"
-
-
-def test_charset_nothing_declared_and_latin1_error_pages():
-    assert GBK_ONLY in charset.decode(PAGE.encode("gbk"), None)[0]
-    assert GBK_ONLY in charset.decode(PAGE.encode("utf-8"), None)[0]
-    assert GBK_ONLY in charset.decode(PAGE.encode("utf-8"), "text/html; charset=iso-8859-1")[0]
-
-
-def test_charset_bom_and_forced():
-    assert charset.decode("\ufeff平潭".encode("utf-8"), "text/html; charset=gbk")[0] == "平潭"
-    assert charset.decode("平潭".encode("gbk"), "text/html; charset=utf-8", forced="gb2312")[0] == "平潭"
 
 
 def _zip(names: list[str]) -> bytes:

@@ -28,7 +28,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from xxgk.crawl import charset, classify
+from xxgk import charset
+from xxgk.crawl import classify
 from xxgk.crawl.connect_to import ConnectTo, ConnectToTransport, PrivateAddressError
 from xxgk.crawl.robots import RobotsPolicy, policy_from_answer
 from xxgk.crawl.sources import Pacing

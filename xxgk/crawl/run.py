@@ -22,7 +22,8 @@ from urllib.parse import unquote, urlsplit
 
 import duckdb
 
-from xxgk.crawl import adapters, charset
+from xxgk import charset
+from xxgk.crawl import adapters
 from xxgk.crawl.adapters.article import FILE_EXTS, ext_of
 from xxgk.crawl.adapters.model import Article, Attachment, Link, ListPage, PageRequest
 from xxgk.crawl.connect_to import ConnectTo, parse_connect_to
