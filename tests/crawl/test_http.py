@@ -92,6 +92,15 @@ def test_robots_deny_all_means_no_fetch(srv, make_fetcher):
     assert [h.path for h in srv.log] == ["/robots.txt"]
 
 
+def test_robots_wildcards_are_obeyed_on_the_wire(srv, make_fetcher):
+    srv.routes[(H, "/robots.txt")] = page("User-agent: *\nDisallow: /*.pdf$\n", ctype="text/plain")
+    srv.routes[(H, "/a/b.pdf")] = page(b"%PDF-1.7\n", ctype="application/pdf")
+    f = make_fetcher()
+    assert f.fetch(f"http://{H}/a/b.pdf", allowed_hosts=HOSTS, expect="file").outcome == "robots_denied"
+    assert f.fetch(f"http://{H}/a/b.pdf?x=1", allowed_hosts=HOSTS, expect="file").outcome == "ok"
+    assert [h.path for h in srv.log] == ["/robots.txt", "/a/b.pdf?x=1"]
+
+
 def test_robots_404_allows_and_5xx_denies(srv, make_fetcher):
     srv.routes[(H, "/a.html")] = page(HTML)
     srv.routes[("b.example.gov.cn", "/robots.txt")] = page("down", status=503)

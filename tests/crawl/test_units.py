@@ -124,3 +124,46 @@ def test_canonical_url_folds_aliases_and_forced_scheme(tmp_path):
     s = reg.sources[0]
     assert s.canonical_url("https://ruzhou.gov.cn/contents/1/2.html") == "http://www.ruzhou.gov.cn/contents/1/2.html"
     assert s.hosts == frozenset({"www.ruzhou.gov.cn", "ruzhou.gov.cn"})
+
+
+ROBOTS = """\
+User-agent: *
+Disallow: /*.pdf$
+Disallow: /module/*/visit
+Allow: /public/*.pdf$
+Disallow: /search
+Allow: /search/about$
+Disallow: /*?*sessionid=
+Crawl-delay: 4
+
+User-agent: BadBot
+Disallow: /
+"""
+
+
+@pytest.mark.parametrize("path, allowed", [
+    ("/a/b.pdf", False),               # `$`: the path ends in .pdf
+    ("/a/b.pdf?x=1", True),            # ... but with a query it does not end there
+    ("/a/b.pdf.html", True),
+    ("/a/b.PDF", True),                # paths are case-sensitive
+    ("/public/x/report.pdf", True),    # the longer Allow wins over the shorter Disallow
+    ("/module/visitcount/visit.jsp", False),  # `*` spans any run of characters, slashes included
+    ("/module/visit.jsp", True),
+    ("/search", False),
+    ("/search/about", True),           # longest match: Allow /search/about$ (14) beats Disallow /search (7)
+    ("/search/about/more", False),     # `$` stops the Allow, the Disallow applies again
+    ("/col/index.html?a=1&sessionid=9", False),
+    ("/col/index.html", True),
+])
+def test_robots_wildcards_and_end_anchor_rfc9309(path, allowed):
+    policy = policy_from_answer(200, ROBOTS)
+    assert policy.allows(f"https://www.a.gov.cn{path}", "xxgk-crawler") is allowed
+
+
+def test_robots_group_choice_and_crawl_delay():
+    policy = policy_from_answer(200, ROBOTS)
+    assert policy.crawl_delay("xxgk-crawler") == 4.0
+    assert not policy.allows("https://www.a.gov.cn/col/index.html", "BadBot")
+    own = policy_from_answer(200, "User-agent: xxgk-crawler\nDisallow: /x/\n\nUser-agent: *\nDisallow: /\n")
+    assert own.allows("https://www.a.gov.cn/col/index.html", "xxgk-crawler")  # its own group, not `*`
+    assert not own.allows("https://www.a.gov.cn/x/1.html", "xxgk-crawler")
