@@ -75,7 +75,7 @@ class ClientConfig:
     pacing: Pacing = field(default_factory=Pacing)
     connect_timeout: float = 10.0      # TCP connect (and TLS handshake)
     read_timeout: float = 30.0         # silence between two reads (retried: the server may be busy)
-    header_timeout: float = 30.0       # request start to the end of the response headers
+    header_timeout: float = 60.0       # request start to the end of the response headers
     body_timeout: float = 120.0        # end of the headers to the end of the body
     total_timeout: float = 120.0       # one HTTP exchange, connect to last byte
     host_budget: float | None = 3600.0     # wall time one host may take per night; None: unlimited
