@@ -36,3 +36,18 @@ def test_xxgk_crawl_cli_rejects_bad_arguments(tmp_path):
     assert bad.returncode == 2 and "--connect-to" in bad.stderr
     unknown = run_cli("--only", "atlantis", "--db", str(tmp_path / "w.duckdb"))
     assert unknown.returncode == 2 and "atlantis" in unknown.stderr
+    budget = run_cli("--host-budget", "0", "--db", str(tmp_path / "w.duckdb"))
+    assert budget.returncode == 2 and "--host-budget must be > 0" in budget.stderr
+
+
+def test_xxgk_crawl_cli_night_budget_defers_and_says_so(tmp_path):
+    db = tmp_path / "w.duckdb"
+    with Mirror(day=1) as m:
+        done = run_cli("--sources", str(ROOT / "data" / "sources.toml"), "--connect-to", f"::127.0.0.1:{m.port}",
+                       "--allow-http", "--db", str(db), "--raw", str(tmp_path / "raw"), "--night", "n1",
+                       "--only", "jiaxing", "--min-gap", "0.2", "--jitter", "0", "--night-budget", "1", "-q")
+    assert done.returncode == 0, done.stderr
+    con = duckdb.connect(str(db), read_only=True)
+    [(deferred,)] = con.execute("SELECT count(*) FROM fetch_log WHERE outcome = 'deferred'").fetchall()
+    assert deferred > 0 and f"deferred {deferred}" in done.stdout
+    assert f"ALERT jiaxing: time budget spent: {deferred} fetches deferred to the next night" in done.stdout

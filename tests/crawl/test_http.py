@@ -9,6 +9,8 @@ import zipfile
 from dataclasses import replace
 from itertools import pairwise
 
+import pytest
+
 from tests.crawl.conftest import FAST
 from tests.crawl.vhost import page
 from xxgk.crawl.connect_to import parse_connect_to
@@ -90,6 +92,15 @@ def test_robots_deny_all_means_no_fetch(srv, make_fetcher):
     r = make_fetcher().fetch(f"http://{H}/a.html", allowed_hosts=HOSTS)
     assert r.outcome == "robots_denied"
     assert [h.path for h in srv.log] == ["/robots.txt"]
+
+
+def test_robots_wildcards_are_obeyed_on_the_wire(srv, make_fetcher):
+    srv.routes[(H, "/robots.txt")] = page("User-agent: *\nDisallow: /*.pdf$\n", ctype="text/plain")
+    srv.routes[(H, "/a/b.pdf")] = page(b"%PDF-1.7\n", ctype="application/pdf")
+    f = make_fetcher()
+    assert f.fetch(f"http://{H}/a/b.pdf", allowed_hosts=HOSTS, expect="file").outcome == "robots_denied"
+    assert f.fetch(f"http://{H}/a/b.pdf?x=1", allowed_hosts=HOSTS, expect="file").outcome == "ok"
+    assert [h.path for h in srv.log] == ["/robots.txt", "/a/b.pdf?x=1"]
 
 
 def test_robots_404_allows_and_5xx_denies(srv, make_fetcher):
@@ -295,3 +306,150 @@ def test_read_timeout_and_slow_drip_are_retried_then_fail(srv, make_fetcher):
     assert (r.outcome, r.attempts) == ("transient_failed", 3) and "timeout" in r.detail
     r = f.fetch(f"http://{H}/drip.html", allowed_hosts=HOSTS)
     assert r.outcome == "transient_failed" and "deadline" in r.detail
+
+
+# -- deadlines a slow server cannot stretch ---------------------------------------------------
+
+def _slow_head(every: float, body: bytes = HTML.encode()):
+    """Slowloris: the status line and headers one byte every ``every`` seconds."""
+    def handler(h):
+        head = f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+        for i in range(len(head)):
+            h.wfile.write(head[i:i + 1])
+            h.wfile.flush()
+            time.sleep(every)
+        h.wfile.write(body)
+    return handler
+
+
+def test_header_slowloris_ends_at_the_total_deadline(srv, make_fetcher):
+    """One header byte every 0.2 s never trips a 1 s read timeout; the 2 s deadline ends it
+    (before: the deadline covered only the body and such a server held the fetch for minutes)."""
+    srv.routes[(H, "/a.html")] = _slow_head(0.2)  # 70 header bytes: 14 s
+    f = make_fetcher(replace(FAST, read_timeout=1.0, header_timeout=30.0, total_timeout=2.0))
+    t0 = time.monotonic()
+    r = f.fetch(f"http://{H}/a.html", allowed_hosts=HOSTS)
+    took = time.monotonic() - t0
+    assert (r.outcome, r.attempts, r.status) == ("transient_failed", 1, None)
+    assert r.detail == "deadline: request not complete within 2 s"
+    assert 2.0 <= took < 2.6  # robots.txt, one gap and the 2 s exchange; not retried
+    assert len(srv.hits(path="/a.html")) == 1
+
+
+def test_header_deadline_is_shorter_than_the_total(srv, make_fetcher):
+    srv.routes[(H, "/a.html")] = _slow_head(0.1)
+    srv.routes[(H, "/silent.html")] = lambda h: time.sleep(3) or (200, {}, b"")  # says nothing at all
+    f = make_fetcher(replace(FAST, read_timeout=5.0, header_timeout=1.0, total_timeout=10.0))
+    for path in ("/a.html", "/silent.html"):
+        t0 = time.monotonic()
+        r = f.fetch(f"http://{H}{path}", allowed_hosts=HOSTS)
+        assert r.outcome == "transient_failed" and r.detail == "deadline: no complete response headers within 1 s"
+        assert time.monotonic() - t0 < 1.6
+
+
+def test_body_deadline(srv, make_fetcher):
+    def drip(h):
+        h.send_response(200)
+        h.send_header("Content-Type", "application/pdf")
+        h.send_header("Content-Length", "1000")
+        h.end_headers()
+        for _ in range(100):
+            h.wfile.write(b"%PDF-1.7\n."[:10])
+            h.wfile.flush()
+            time.sleep(0.05)
+
+    srv.routes[(H, "/r.pdf")] = drip
+    f = make_fetcher(replace(FAST, read_timeout=1.0, body_timeout=1.0, total_timeout=10.0))
+    t0 = time.monotonic()
+    r = f.fetch(f"http://{H}/r.pdf", allowed_hosts=HOSTS, expect="file")
+    assert (r.outcome, r.status, r.body) == ("transient_failed", 200, None)
+    assert r.detail == "deadline: body not complete within 1 s" and time.monotonic() - t0 < 1.6
+
+
+def test_a_deadline_is_final_but_an_idle_read_timeout_is_retried(srv, make_fetcher):
+    srv.routes[(H, "/pause.html")] = lambda h: time.sleep(0.6) or (200, {"Content-Type": "text/html"}, HTML.encode())
+    f = make_fetcher(replace(FAST, read_timeout=0.3, header_timeout=5.0))
+    r = f.fetch(f"http://{H}/pause.html", allowed_hosts=HOSTS)
+    assert (r.outcome, r.attempts) == ("transient_failed", 3) and r.detail == "timeout: ReadTimeout"
+
+
+# -- time budgets: what does not fit is deferred, never started late ---------------------------
+
+def test_host_budget_defers_the_rest_and_cuts_a_request_in_flight(srv, make_fetcher):
+    srv.routes[(H, "*")] = lambda h: time.sleep(0.3) or (200, {"Content-Type": "text/html"}, HTML.encode())
+    srv.routes[(H, "/robots.txt")] = page("", status=404)
+    srv.routes[("b.example.gov.cn", "/slow.html")] = _slow_head(0.1)
+    srv.routes[("b.example.gov.cn", "/robots.txt")] = page("", status=404)
+    f = make_fetcher(replace(FAST, host_budget=1.0))
+    t0 = time.monotonic()
+    results = [f.fetch(f"http://{H}/{i}.html", allowed_hosts=HOSTS) for i in range(6)]
+    took = time.monotonic() - t0
+    outcomes = [r.outcome for r in results]
+    done = outcomes.count("ok")
+    assert done in (2, 3) and outcomes == ["ok"] * done + ["deferred"] * (6 - done)
+    assert all(r.detail == f"time budget of {H} (1 s) spent: deferred to the next night" for r in results[done:])
+    assert took < 1.2
+    assert [h.path for h in srv.hits(host=H)][1:] == [f"/{i}.html" for i in range(len(srv.hits(host=H)) - 1)]
+    assert all(h.start < t0 + 1.0 for h in srv.hits(host=H))
+    # the other host has its own budget; a slowloris there is cut off when that budget ends
+    t1 = time.monotonic()
+    r = f.fetch("http://b.example.gov.cn/slow.html", allowed_hosts=HOSTS)
+    assert r.outcome == "deferred" and r.detail.startswith("time budget of b.example.gov.cn (1 s) spent")
+    assert time.monotonic() - t1 < 1.3
+
+
+def test_night_budget_covers_every_host(srv, make_fetcher):
+    srv.routes[(H, "/a.html")] = page(HTML)
+    f = make_fetcher(replace(FAST, night_budget=0.5))
+    assert f.fetch(f"http://{H}/a.html", allowed_hosts=HOSTS).outcome == "ok"
+    time.sleep(0.5)
+    for url in (f"http://{H}/a.html", "http://b.example.gov.cn/a.html"):
+        r = f.fetch(url, allowed_hosts=HOSTS)
+        assert (r.outcome, r.detail) == ("deferred", "night time budget (0.5 s) spent: deferred to the next night")
+    assert srv.hits(host="b.example.gov.cn") == [] and len(srv.hits(path="/a.html")) == 1
+
+
+def test_a_retry_after_beyond_the_budget_is_not_waited_for(srv, make_fetcher):
+    srv.routes[(H, "/a.html")] = page("busy", status=503, Retry_After="5")
+    f = make_fetcher(replace(FAST, host_budget=1.0, max_retry_after=10.0))
+    t0 = time.monotonic()
+    r = f.fetch(f"http://{H}/a.html", allowed_hosts=HOSTS)
+    assert (r.outcome, r.attempts) == ("deferred", 2) and time.monotonic() - t0 < 0.5
+    assert len(srv.hits(path="/a.html")) == 1
+
+
+# -- the private-address guard, one form each ----------------------------------------------------
+
+PRIVATE_FORMS = [
+    "127.0.0.1", "10.1.2.3", "169.254.169.254", "100.64.0.1", "::1",
+    "::ffff:127.0.0.1",                       # IPv4-mapped
+    "::127.0.0.1",                            # IPv4-compatible (deprecated)
+    "64:ff9b::7f00:1",                        # NAT64 well-known prefix → 127.0.0.1
+    "64:ff9b::a9fe:a9fe",                     # NAT64 → 169.254.169.254
+    "64:ff9b:1::a00:1",                       # NAT64 local-use prefix
+    "2002:7f00:1::1",                         # 6to4 → 127.0.0.1
+    "2002:c0a8:101::1",                       # 6to4 → 192.168.1.1
+    "2001:0:4136:e378:8000:63bf:80ff:fffe",   # Teredo, client 127.0.0.1 (stored XOR 0xffffffff)
+    "fe80::1", "fc00::1",
+]
+
+
+def _literal(ip: str) -> str:
+    return f"[{ip}]" if ":" in ip else ip
+
+
+@pytest.mark.parametrize("ip", PRIVATE_FORMS)
+def test_every_private_address_form_is_refused_before_connecting(srv, make_fetcher, ip):
+    f = make_fetcher(connect_to=(parse_connect_to(f"{H}::127.0.0.1:{srv.port}"),))  # only H is mapped
+    r = f.fetch(f"http://{_literal(ip)}:{srv.port}/x", allowed_hosts=HOSTS | {ip})
+    assert r.outcome == "private_address" and ip in r.detail
+    assert srv.log == []
+
+
+@pytest.mark.parametrize("ip", ["::ffff:127.0.0.1", "::127.0.0.1", "64:ff9b::7f00:1", "2002:7f00:1::1"])
+def test_a_redirect_hop_to_a_private_address_is_refused(srv, make_fetcher, ip):
+    srv.routes[(H, "/go")] = page("", status=302, Location=f"http://{_literal(ip)}:{srv.port}/x")
+    f = make_fetcher(connect_to=(parse_connect_to(f"{H}::127.0.0.1:{srv.port}"),))
+    r = f.fetch(f"http://{H}/go", allowed_hosts=HOSTS | {ip})
+    assert r.outcome == "private_address" and r.final_url == f"http://{_literal(ip)}:{srv.port}/x"
+    assert [h.path for h in srv.log] == ["/robots.txt", "/go"]

@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -54,6 +55,24 @@ def test_f1_slow_responses_time_out_are_retried_and_do_not_block_other_hosts(tmp
     assert any(slow[0].start < r.start < slow[-1].start for r in ruzhou)  # the other host went on meanwhile
     assert set(c.found("n1")) == set(c.expected(1)) - {PT(2023)}
     assert s.elapsed < 15
+
+
+def test_f1_header_slowloris_ends_at_the_deadline_and_the_night_goes_on(tmp_path, mirror):
+    """One header byte every 0.5 s (the status line and headers would take over a minute)
+    never trips the 10 s read timeout; the 2 s deadline ends the fetch, once, not retried."""
+    mirror.set_fault("www.pingtan.gov.cn", PT_2023, "F1", delay=0, head_drip=0.5)
+    c = crawler(tmp_path, mirror, "pingtan", "ruzhou", total_timeout=2.0)
+    s = c.night("n1")
+    [row] = c.log(url=f"https://www.pingtan.gov.cn{PT_2023}")
+    assert row[2:5] == ("transient_failed", None, 1) and row[7] == "deadline: request not complete within 2 s"
+    [slow] = hits(mirror, "www.pingtan.gov.cn", PT_2023)
+    later = [r for r in hits(mirror, "www.pingtan.gov.cn") if r.start > slow.start]
+    assert later and later[0].start - slow.start < 2.0 + 0.5  # the host went on after 2 s, not 75 s
+    assert set(c.found("n1")) == set(c.expected(1)) - {PT(2023)}
+    assert s.elapsed < 15
+    mirror.clear_faults()
+    c.night("n2")
+    assert set(c.found("n2")) == set(c.expected(1))  # a failure is retried the next night
 
 
 def test_f2_retry_after_is_honoured_and_failures_are_retried_next_night(tmp_path, mirror):
@@ -340,3 +359,28 @@ def test_raw_objects_are_what_their_name_says(tmp_path, mirror):
     c.night("n1")
     for sha in c.raw_objects():
         assert hashlib.sha256(c.raw.get(sha)).hexdigest() == sha
+
+
+def test_time_budget_defers_the_rest_to_the_next_night_and_it_goes_first(tmp_path, mirror):
+    mirror.set_fault("www.jiaxing.gov.cn", "/art/*", "F1", delay=0.25)
+    c = crawler(tmp_path, mirror, "jiaxing")
+    s = c.night("n1", host_budget=2.0)
+    log = sorted(hits(mirror, "www.jiaxing.gov.cn"), key=lambda r: r.start)
+    assert log[-1].start - log[0].start < 2.0  # nothing started after the budget
+    deferred = c.log(outcome="deferred", night="n1")
+    assert len(deferred) >= 8 and {r[1] for r in deferred} == {"article"}
+    assert all(r[7] == "time budget of www.jiaxing.gov.cn (2 s) spent: deferred to the next night" for r in deferred)
+    assert s.outcomes["deferred"] == len(deferred)
+    assert f"jiaxing: time budget spent: {len(deferred)} fetches deferred to the next night" in s.alerts
+    urls = [r[0] for r in deferred]
+    items = c.con.execute("SELECT DISTINCT status, last_outcome FROM crawl_item WHERE list_contains(?, url)",
+                          [urls]).fetchall()
+    assert items == [("live", "deferred")]
+    assert len(c.found("n1")) < len(c.expected(1))
+
+    mirror.clear_faults()
+    before = len(mirror.access_log)
+    s2 = c.night("n2")
+    articles = [r.path for r in sorted(mirror.access_log[before:], key=lambda r: r.start) if r.path.startswith("/art/")]
+    assert set(articles[:len(urls)]) == {urlsplit(u).path for u in urls}  # yesterday's deferred come first
+    assert set(c.found("n2")) == set(c.expected(1)) and s2.outcomes["deferred"] == 0 and s2.count("gone") == 0

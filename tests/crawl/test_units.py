@@ -1,43 +1,20 @@
-"""Pure helpers: charset decoding (F9), magic bytes (F10), titles, robots, sources file."""
+"""Pure helpers: magic bytes (F10), titles, robots, sources file (charsets, F9: tests/test_charset.py)."""
 
 from __future__ import annotations
 
 import io
+import ipaddress
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from xxgk.crawl import charset, classify
+from xxgk.crawl import classify
+from xxgk.crawl.connect_to import PrivateAddressError, check_public, embedded_ipv4, is_public_address
 from xxgk.crawl.robots import policy_from_answer
 from xxgk.crawl.sources import SourceError, load_sources, parse_sources
 from xxgk.crawl.titles import parse_report_title, report_year
 from xxgk.extract import sniff
-
-GBK_ONLY = "朱镕基与王堃的报告"  # 镕 and 堃 are outside GB2312
-PAGE = f"<html><head><title>{GBK_ONLY}</title></head><body><p>{GBK_ONLY}</p></body></html>"
-
-
-def test_charset_header_says_utf8_body_is_gbk():
-    text, codec = charset.decode(PAGE.encode("gbk"), "text/html; charset=utf-8")
-    assert GBK_ONLY in text and codec == "gb18030"
-
-
-def test_charset_meta_gb2312_read_as_gb18030():
-    page = PAGE.replace("<head>", '<head><meta charset="gb2312">')
-    text, codec = charset.decode(page.encode("gbk"), "text/html")
-    assert GBK_ONLY in text and codec == "gb18030"
-
-
-def test_charset_nothing_declared_and_latin1_error_pages():
-    assert GBK_ONLY in charset.decode(PAGE.encode("gbk"), None)[0]
-    assert GBK_ONLY in charset.decode(PAGE.encode("utf-8"), None)[0]
-    assert GBK_ONLY in charset.decode(PAGE.encode("utf-8"), "text/html; charset=iso-8859-1")[0]
-
-
-def test_charset_bom_and_forced():
-    assert charset.decode("\ufeff平潭".encode("utf-8"), "text/html; charset=gbk")[0] == "平潭"
-    assert charset.decode("平潭".encode("gbk"), "text/html; charset=utf-8", forced="gb2312")[0] == "平潭"
 
 
 def _zip(names: list[str]) -> bytes:
@@ -149,3 +126,94 @@ def test_canonical_url_folds_aliases_and_forced_scheme(tmp_path):
     s = reg.sources[0]
     assert s.canonical_url("https://ruzhou.gov.cn/contents/1/2.html") == "http://www.ruzhou.gov.cn/contents/1/2.html"
     assert s.hosts == frozenset({"www.ruzhou.gov.cn", "ruzhou.gov.cn"})
+
+
+ROBOTS = """\
+User-agent: *
+Disallow: /*.pdf$
+Disallow: /module/*/visit
+Allow: /public/*.pdf$
+Disallow: /search
+Allow: /search/about$
+Disallow: /*?*sessionid=
+Crawl-delay: 4
+
+User-agent: BadBot
+Disallow: /
+"""
+
+
+@pytest.mark.parametrize("path, allowed", [
+    ("/a/b.pdf", False),               # `$`: the path ends in .pdf
+    ("/a/b.pdf?x=1", True),            # ... but with a query it does not end there
+    ("/a/b.pdf.html", True),
+    ("/a/b.PDF", True),                # paths are case-sensitive
+    ("/public/x/report.pdf", True),    # the longer Allow wins over the shorter Disallow
+    ("/module/visitcount/visit.jsp", False),  # `*` spans any run of characters, slashes included
+    ("/module/visit.jsp", True),
+    ("/search", False),
+    ("/search/about", True),           # longest match: Allow /search/about$ (14) beats Disallow /search (7)
+    ("/search/about/more", False),     # `$` stops the Allow, the Disallow applies again
+    ("/col/index.html?a=1&sessionid=9", False),
+    ("/col/index.html", True),
+])
+def test_robots_wildcards_and_end_anchor_rfc9309(path, allowed):
+    policy = policy_from_answer(200, ROBOTS)
+    assert policy.allows(f"https://www.a.gov.cn{path}", "xxgk-crawler") is allowed
+
+
+def test_robots_group_choice_and_crawl_delay():
+    policy = policy_from_answer(200, ROBOTS)
+    assert policy.crawl_delay("xxgk-crawler") == 4.0
+    assert not policy.allows("https://www.a.gov.cn/col/index.html", "BadBot")
+    own = policy_from_answer(200, "User-agent: xxgk-crawler\nDisallow: /x/\n\nUser-agent: *\nDisallow: /\n")
+    assert own.allows("https://www.a.gov.cn/col/index.html", "xxgk-crawler")  # its own group, not `*`
+    assert not own.allows("https://www.a.gov.cn/x/1.html", "xxgk-crawler")
+
+
+@pytest.mark.parametrize("ip, public", [
+    ("8.8.8.8", True), ("2001:4860:4860::8888", True),
+    ("127.0.0.1", False), ("10.0.0.1", False), ("169.254.169.254", False), ("100.64.0.1", False),
+    ("224.0.0.1", False), ("ff02::1", False), ("::1", False), ("::", False), ("fe80::1%lo", False),
+    ("::ffff:127.0.0.1", False), ("::ffff:8.8.8.8", True),            # IPv4-mapped
+    ("::127.0.0.1", False), ("::10.0.0.1", False), ("::8.8.8.8", True),  # IPv4-compatible
+    ("64:ff9b::7f00:1", False), ("64:ff9b::a00:1", False), ("64:ff9b::808:808", True),  # NAT64 /96
+    ("64:ff9b:1::7f00:1", False), ("64:ff9b:1::808:808", False),      # NAT64 local use: never global
+    ("2002:7f00:1::1", False), ("2002:a9fe:a9fe::", False), ("2002:808:808::1", True),  # 6to4
+    ("2001:0:4136:e378:8000:63bf:80ff:fffe", False),                  # Teredo, client 127.0.0.1
+    ("2001:0:808:808::f5fe:fefe", False),                             # Teredo, client 10.1.1.1
+])
+def test_private_address_forms(ip, public):
+    assert is_public_address(ip) is public
+
+
+def test_embedded_ipv4_unwraps_every_form():
+    def v4(ip):
+        return [str(a) for a in embedded_ipv4(ipaddress.ip_address(ip))]
+
+    assert v4("::ffff:127.0.0.1") == ["127.0.0.1"]
+    assert v4("::127.0.0.1") == ["127.0.0.1"]
+    assert v4("64:ff9b::7f00:1") == v4("64:ff9b:1::7f00:1") == ["127.0.0.1"]
+    assert v4("2002:7f00:1::1") == ["127.0.0.1"]
+    assert v4("2001:0:4136:e378:8000:63bf:80ff:fffe") == ["65.54.227.120", "127.0.0.1"]  # server, client
+    assert v4("2001:4860:4860::8888") == [] and v4("::1") == []
+
+
+def test_every_resolved_address_must_be_public():
+    check_public("www.a.gov.cn", ["8.8.8.8", "2001:4860:4860::8888"])
+    for answer in (["8.8.8.8", "127.0.0.1"], ["2001:4860:4860::8888", "::ffff:10.0.0.1"], []):
+        with pytest.raises(PrivateAddressError):
+            check_public("www.a.gov.cn", answer)
+
+
+def test_sources_time_budgets(tmp_path):
+    base = {"id": "x", "family": "trs", "region_code": "350128", "region_name": "平潭", "agency": "平潭综合实验区",
+            "url": "https://www.pingtan.gov.cn/zwgk/"}
+    reg = parse_sources({"defaults": {"host_budget": 1800, "night_budget": 7200.5},
+                         "source": [{**base, "host_budget": 600}, {**base, "id": "y"}]}, tmp_path)
+    assert (reg.host_budget, reg.night_budget) == (1800.0, 7200.5)
+    assert [s.host_budget for s in reg.sources] == [600.0, None]
+    assert parse_sources({"source": [base]}, tmp_path).night_budget is None  # ClientConfig's default applies
+    for bad in ({"host_budget": 0}, {"night_budget": -1}, {"host_budget": "1h"}, {"night_budget": True}):
+        with pytest.raises(SourceError):
+            parse_sources({"defaults": bad, "source": [base]}, tmp_path)

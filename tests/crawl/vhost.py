@@ -50,7 +50,11 @@ class VHostServer:
                 if route is None:
                     result = (404, {"Content-Type": "text/plain"}, b"no such page")
                 else:
-                    result = route(self)
+                    try:
+                        result = route(self)
+                    except (BrokenPipeError, ConnectionResetError):  # the client gave up on a slow answer
+                        self.close_connection = True
+                        result = None
                 if result is not None:
                     status, headers, body = result
                     hit.status = status

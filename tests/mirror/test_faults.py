@@ -37,6 +37,21 @@ def test_f1_slow_first_byte_and_drip(mirror: Mirror, web: Web) -> None:
     assert mirror.access_log[-1].faults == ("F1",)
 
 
+def test_f1_slowloris_drips_the_status_line_and_headers(mirror: Mirror) -> None:
+    mirror.set_fault("www.haining.gov.cn", "/robots.txt", "F1", delay=0, head_drip=0.02)
+    with socket.create_connection(("127.0.0.1", mirror.port)) as sock:
+        sock.sendall(b"GET /robots.txt HTTP/1.1\r\nHost: www.haining.gov.cn\r\nConnection: close\r\n\r\n")
+        t = time.monotonic()
+        first = sock.recv(100)
+        rest = b""
+        while b"\r\n\r\n" not in first + rest:
+            rest += sock.recv(100)
+        elapsed = time.monotonic() - t
+    head = (first + rest).split(b"\r\n\r\n")[0]
+    assert first == b"H" and head.startswith(b"HTTP/1.1 200 OK\r\n") and b"Content-Length: " in head
+    assert elapsed >= 0.02 * (len(head) - 1)  # one byte per 20 ms
+
+
 def test_f1_does_not_block_other_hosts(mirror: Mirror, web: Web) -> None:
     import threading
 

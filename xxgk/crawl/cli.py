@@ -28,6 +28,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="crawl only these sources (repeatable)")
     p.add_argument("--min-gap", type=float, help="override the per-host minimum gap in seconds")
     p.add_argument("--jitter", type=float, help="override the per-host jitter in seconds")
+    p.add_argument("--host-budget", type=float, metavar="S",
+                   help="seconds one host may take tonight (default: the sources file's, else 3600); "
+                        "what does not fit is deferred to the next night")
+    p.add_argument("--night-budget", type=float, metavar="S",
+                   help="seconds the whole crawl may take tonight (default: the sources file's, else 18000)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
     p.set_defaults(func=_cmd_crawl)
 
@@ -56,6 +61,15 @@ def _cmd_crawl(args: argparse.Namespace) -> int:
                         jitter=registry.pacing.jitter if args.jitter is None else args.jitter)
         registry = replace(registry, pacing=pacing,
                            sources=tuple(replace(s, pacing=None) for s in registry.sources))
+    for name in ("host_budget", "night_budget"):
+        value = getattr(args, name)
+        if value is not None:
+            if value <= 0:
+                print(f"xxgk crawl: --{name.replace('_', '-')} must be > 0", file=sys.stderr)
+                return 2
+            registry = replace(registry, **{name: value})
+            if name == "host_budget":
+                registry = replace(registry, sources=tuple(replace(s, host_budget=None) for s in registry.sources))
     con = connect(args.db)
     try:
         summary = crawl(registry, RawStore(args.raw), con, connect_to=rules,
@@ -65,7 +79,7 @@ def _cmd_crawl(args: argparse.Namespace) -> int:
         con.close()
     print(f"night {summary.night}: {summary.elapsed:.1f}s, new {summary.count('new')}, "
           f"changed {summary.count('changed')}, unchanged {summary.count('unchanged')}, "
-          f"gone {summary.count('gone')}")
+          f"gone {summary.count('gone')}, deferred {summary.outcomes['deferred']}")
     print("fetch outcomes: " + ", ".join(f"{k}={v}" for k, v in sorted(summary.outcomes.items())))
     for alert in summary.alerts:
         print(f"ALERT {alert}")

@@ -6,9 +6,12 @@ TCP connection goes elsewhere. That is what lets tests and users crawl a local m
 portal. With ``allow_http`` an ``https://`` URL whose host is mapped is sent as plain HTTP
 (no TLS, so no SNI) to the mapped address: the bundled mirror speaks only plain HTTP.
 
-Unmapped hosts are resolved here and refused when they resolve to a private, loopback,
-link-local or otherwise non-public address, so a hostile DNS answer or redirect cannot
-point the crawler into the local network; an explicit mapping is the only way there.
+Unmapped hosts are resolved here and refused when any address they resolve to is private,
+loopback, link-local or otherwise not global, so a hostile DNS answer or redirect cannot
+point the crawler into the local network; an explicit mapping is the only way there. The
+check is made on the parsed address, after unwrapping the IPv6 forms that carry an IPv4
+address (see :func:`is_public_address`), on every connection, so on every redirect hop too.
+Every socket operation is bounded by the current deadline (:mod:`xxgk.crawl.deadline`).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from dataclasses import dataclass
 
 import httpcore
 import httpx
+
+from xxgk.crawl.deadline import DeadlineExceeded, DeadlineStream, bounded
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -85,13 +90,54 @@ def find_rule(rules: typing.Sequence[ConnectTo], host: str, port: int) -> Connec
     return None
 
 
-def is_public_address(ip: str) -> bool:
-    addr = ipaddress.ip_address(ip)
-    return addr.is_global and not addr.is_multicast
+#: Not global although Python < 3.12.4 says so: RFC 8215's local-use NAT64 prefix.
+_LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def embedded_ipv4(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address carries: IPv4-mapped (``::ffff:a.b.c.d``), the
+    deprecated IPv4-compatible form (``::a.b.c.d``), NAT64 (``64:ff9b::/96`` and the local-use
+    ``64:ff9b:1::/48``, RFC 6052's /96 layout), 6to4 (``2002::/16``) and Teredo (``2001::/32``:
+    the server, and the client stored XOR ``0xffffffff``)."""
+    if addr.version == 4:
+        return []
+    found: list[ipaddress.IPv4Address] = []
+    low32 = ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF)
+    if addr.ipv4_mapped is not None:
+        found.append(addr.ipv4_mapped)
+    elif int(addr) >> 32 == 0 and int(addr) > 1:  # ::a.b.c.d (but not :: or ::1)
+        found.append(low32)
+    if addr in _NAT64 or addr in _LOCAL_NAT64:
+        found.append(low32)
+    if addr.sixtofour is not None:
+        found.append(addr.sixtofour)
+    if addr.teredo is not None:
+        found.extend(addr.teredo)
+    return found
+
+
+def is_public_address(ip: str | ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """True only for a global unicast address whose embedded IPv4 addresses are global too."""
+    addr = ipaddress.ip_address(ip) if isinstance(ip, str) else ip
+    if isinstance(addr, ipaddress.IPv6Address) and addr.scope_id:
+        return False  # fe80::1%eth0: a zone only exists on a local link
+    if not addr.is_global or addr.is_multicast or addr in _LOCAL_NAT64:
+        return False
+    return all(v4.is_global and not v4.is_multicast for v4 in embedded_ipv4(addr))
+
+
+def check_public(host: str, addresses: typing.Sequence[str]) -> None:
+    """Refuse ``host`` unless every address it resolved to is public: a DNS answer mixing a
+    public and a private address is hostile or broken either way."""
+    private = [a for a in addresses if not is_public_address(a)]
+    if private or not addresses:
+        raise PrivateAddressError(f"{host} resolves to non-public addresses {private} (of {list(addresses)})")
 
 
 class _MappedBackend(httpcore.SyncBackend):
-    """Chooses the TCP peer: the mapped address, or the public address the host resolves to."""
+    """Chooses the TCP peer: the mapped address, or the public addresses the host resolves
+    to (tried in order, as ``socket.create_connection`` does)."""
 
     def __init__(self, rules: typing.Sequence[ConnectTo]) -> None:
         self.rules = tuple(rules)
@@ -102,22 +148,35 @@ class _MappedBackend(httpcore.SyncBackend):
         rule = find_rule(self.rules, host, port)
         if rule is not None:
             peer, peer_port = rule.target(host, port)
+            peers = [(peer, peer_port)]
         else:
-            peer, peer_port = _resolve_public(host, port), port
-        return super().connect_tcp(peer, peer_port, timeout=timeout, local_address=local_address,
-                                   socket_options=socket_options)
+            peers = [(a, port) for a in _resolve_public(host, port)]
+        error: Exception | None = None
+        for peer, peer_port in peers:
+            limit, binding = bounded(timeout)
+            try:
+                stream = super().connect_tcp(peer, peer_port, timeout=limit, local_address=local_address,
+                                             socket_options=socket_options)
+            except httpcore.ConnectTimeout as e:
+                if binding is not None:
+                    raise DeadlineExceeded(binding) from e
+                error = e
+            except httpcore.ConnectError as e:
+                error = e
+            else:
+                return DeadlineStream(stream)
+        assert error is not None
+        raise error
 
 
-def _resolve_public(host: str, port: int) -> str:
+def _resolve_public(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as e:
         raise httpcore.ConnectError(f"cannot resolve {host}: {e}") from e
-    addresses = [info[4][0] for info in infos]
-    public = [a for a in addresses if is_public_address(a)]
-    if not public:
-        raise PrivateAddressError(f"{host} resolves only to non-public addresses {addresses}")
-    return public[0]
+    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    check_public(host, addresses)
+    return addresses
 
 
 class ConnectToTransport(httpx.HTTPTransport):

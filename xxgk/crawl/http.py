@@ -1,8 +1,11 @@
 """The crawler's HTTP client: polite, bounded, and honest about what came back.
 
 Policy (portals.md §4.3): one request at a time per host with a jittered minimum gap
-(different hosts proceed in parallel); robots.txt obeyed; connect/read timeouts plus a
-whole-request deadline (slow-drip bodies, F1); at most ``attempts`` tries, retrying only
+(different hosts proceed in parallel); robots.txt obeyed; connect, idle-read, response-header
+and body timeouts plus a whole-exchange deadline that no slow server can stretch, however
+slowly it drips its status line, headers or body (F1; :mod:`xxgk.crawl.deadline`); a time
+budget per host and per night, past which fetches are ``deferred`` to the next night
+instead of started; at most ``attempts`` tries, retrying only
 network errors, short reads, 408, 429 and 5xx, with exponential backoff that never undercuts
 ``Retry-After`` (F2); 404/410 never retried; 403/429 slow the host down and, after
 ``breaker`` in a row, close it for the night (F3); challenge pages close it at once and are
@@ -28,8 +31,10 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from xxgk.crawl import charset, classify
+from xxgk import charset
+from xxgk.crawl import classify
 from xxgk.crawl.connect_to import ConnectTo, ConnectToTransport, PrivateAddressError
+from xxgk.crawl.deadline import Deadline, DeadlineExceeded, earliest, until
 from xxgk.crawl.robots import RobotsPolicy, policy_from_answer
 from xxgk.crawl.sources import Pacing
 from xxgk.extract import sniff
@@ -54,7 +59,8 @@ OUTCOMES = (
     "too_large",            # body exceeded the size cap; nothing kept
     "truncated",            # short read on the last attempt; nothing kept
     "redirect_loop",        # too many redirects, or a repeated hop with nothing new to send
-    "transient_failed",     # timeouts / 5xx / connection errors on every attempt
+    "transient_failed",     # timeouts / 5xx / connection errors on every attempt, or a deadline passed
+    "deferred",             # not started (or cut off): the host's or the night's time budget is spent
     "attachment_not_file",  # a file was promised, HTML (or other text) came back
     "http_error",           # any other 4xx
 )
@@ -67,9 +73,13 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 class ClientConfig:
     user_agent: str = DEFAULT_USER_AGENT
     pacing: Pacing = field(default_factory=Pacing)
-    connect_timeout: float = 10.0
-    read_timeout: float = 30.0
-    total_timeout: float = 120.0       # one request incl. body: stops slow-drip bodies
+    connect_timeout: float = 10.0      # TCP connect (and TLS handshake)
+    read_timeout: float = 30.0         # silence between two reads (retried: the server may be busy)
+    header_timeout: float = 60.0       # request start to the end of the response headers
+    body_timeout: float = 120.0        # end of the headers to the end of the body
+    total_timeout: float = 120.0       # one HTTP exchange, connect to last byte
+    host_budget: float | None = 3600.0     # wall time one host may take per night; None: unlimited
+    night_budget: float | None = 18000.0   # wall time of the whole night's fetching; None: unlimited
     attempts: int = 3
     backoff: float = 2.0               # delay before the 2nd attempt; doubles after that
     max_retry_after: float = 120.0     # a longer Retry-After means: give up tonight
@@ -113,7 +123,7 @@ class FetchResult:
 class _HostState:
     """Pacing, circuit breaker and robots verdict of one host for one night."""
 
-    def __init__(self, pacing: Pacing, rng: random.Random) -> None:
+    def __init__(self, pacing: Pacing, rng: random.Random, budget_end: Deadline | None) -> None:
         self.lock = threading.Lock()          # held for the duration of a request
         self.state_lock = threading.Lock()    # guards the fields below
         self.robots_lock = threading.Lock()   # one robots.txt load per host
@@ -125,15 +135,20 @@ class _HostState:
         self.blocks_in_row = 0
         self.robots: RobotsPolicy | None = None
         self.robots_outcome = ""  # outcome of the robots.txt fetch
+        self.robots_detail = ""
+        self.budget_end = budget_end  # the host's time budget, counted from its first request
 
     def gap(self) -> float:
         return self.pacing.min_gap * self.slow_factor + self.rng.uniform(0.0, self.pacing.jitter)
 
     @contextmanager
-    def slot(self) -> Iterator[None]:
-        """One request at a time; start no earlier than the previous end plus the gap."""
+    def slot(self, not_after: Deadline | None = None) -> Iterator[None]:
+        """One request at a time; start no earlier than the previous end plus the gap. A
+        start that would fall after ``not_after`` raises instead of sleeping until then."""
         with self.lock:
             wait = self.next_at - time.monotonic()
+            if not_after is not None and time.monotonic() + max(wait, 0.0) >= not_after.at:
+                raise _Final(not_after.outcome, None, not_after.reason)
             if wait > 0:
                 time.sleep(wait)
             try:
@@ -160,7 +175,8 @@ class _Retry(Exception):
 
 
 class _Final(_Retry):
-    """Internal: a failure that must not be retried (cap exceeded, private address, TLS)."""
+    """Internal: a failure not to be retried tonight (cap exceeded, private address, TLS, a
+    deadline passed: a server slow enough to miss one would only spend the budget again)."""
 
 
 class Fetcher:
@@ -168,10 +184,15 @@ class Fetcher:
 
     def __init__(self, config: ClientConfig = ClientConfig(), *, connect_to: tuple[ConnectTo, ...] = (),
                  allow_http: bool = False, host_pacing: Mapping[str, Pacing] | None = None,
+                 host_budgets: Mapping[str, float | None] | None = None,
                  on_robots: Callable[[FetchResult], None] | None = None,
                  rng: random.Random | None = None) -> None:
         self.config = config
         self.host_pacing = dict(host_pacing or {})
+        self.host_budgets = dict(host_budgets or {})
+        self.night_end = None if config.night_budget is None else Deadline(
+            time.monotonic() + config.night_budget, "deferred",
+            f"night time budget ({config.night_budget:g} s) spent: deferred to the next night")
         self.on_robots = on_robots
         self.rng = rng or random.Random()
         self._hosts: dict[str, _HostState] = {}
@@ -199,8 +220,17 @@ class Fetcher:
         with self._hosts_lock:
             if host not in self._hosts:
                 pacing = self.host_pacing.get(host, self.config.pacing)
-                self._hosts[host] = _HostState(pacing, random.Random(self.rng.random()))
+                budget = self.host_budgets.get(host, self.config.host_budget)
+                end = None if budget is None else Deadline(
+                    time.monotonic() + budget, "deferred",
+                    f"time budget of {host} ({budget:g} s) spent: deferred to the next night")
+                self._hosts[host] = _HostState(pacing, random.Random(self.rng.random()), end)
             return self._hosts[host]
+
+    def budget_end(self, state: _HostState) -> Deadline | None:
+        """The earlier of the host's and the night's budget ends."""
+        ends = [d for d in (state.budget_end, self.night_end) if d is not None]
+        return earliest(*ends) if ends else None
 
     def closed_hosts(self) -> dict[str, str]:
         """Hosts closed for the rest of the night, with the reason (for alerts)."""
@@ -222,16 +252,26 @@ class Fetcher:
         state = self.host_state(host)
         if state.closed:
             return replace(base, outcome="host_skipped", detail=f"host closed tonight: {state.closed}")
-        robots = self._robots(url, state, allowed_hosts)
+        budget = self.budget_end(state)
+        if budget is not None and time.monotonic() >= budget.at:
+            return replace(base, outcome=budget.outcome, detail=budget.reason)
+        refusal = self._robots_refusal(url, state, allowed_hosts)
         if state.closed:
             return replace(base, outcome="host_skipped", detail=f"host closed tonight: {state.closed}")
-        if not robots.allows(url, ROBOTS_AGENT):
-            if state.robots_outcome in ("private_address", "tls_error"):  # the host itself is unusable
-                return replace(base, outcome=state.robots_outcome, detail=robots.reason)
-            return replace(base, outcome="robots_denied", detail=robots.reason)
+        if refusal is not None:
+            return replace(base, outcome=refusal[0], detail=refusal[1])
         return self._with_retries(base, state, allowed_hosts, data, validators, expect, ext_hint)
 
     # -- internals ------------------------------------------------------------------------
+
+    def _robots_refusal(self, url: str, state: _HostState, allowed_hosts: frozenset[str]) -> tuple[str, str] | None:
+        """Why robots.txt keeps ``url`` from being fetched tonight: ``(outcome, detail)``, or None."""
+        robots = self._robots(url, state, allowed_hosts)
+        if robots.allows(url, ROBOTS_AGENT):
+            return None
+        if state.robots_outcome in ("private_address", "tls_error", "deferred"):  # the host itself is unusable
+            return state.robots_outcome, state.robots_detail
+        return "robots_denied", robots.reason
 
     def _robots(self, url: str, state: _HostState, allowed_hosts: frozenset[str]) -> RobotsPolicy:
         with state.robots_lock:
@@ -248,7 +288,7 @@ class Fetcher:
         t0 = time.monotonic()
         result = self._try(base, state, allowed_hosts, None, None, "robots", "", max_redirects=5)
         result = replace(result, attempts=1, elapsed=time.monotonic() - t0)
-        state.robots_outcome = result.outcome
+        state.robots_outcome, state.robots_detail = result.outcome, result.detail
         if result.outcome == "ok":
             policy = policy_from_answer(result.status, result.text())
         elif result.outcome in ("soft_404", "redirect_loop"):
@@ -315,9 +355,9 @@ class Fetcher:
             if hop_state.closed:
                 return replace(base, outcome="host_skipped", final_url=url, detail=f"host closed: {hop_state.closed}")
             if hop_state is not state and expect != "robots":  # a redirect to another host obeys its robots.txt
-                robots = self._robots(url, hop_state, allowed_hosts)
-                if not robots.allows(url, ROBOTS_AGENT):
-                    return replace(base, outcome="robots_denied", final_url=url, detail=robots.reason)
+                refusal = self._robots_refusal(url, hop_state, allowed_hosts)
+                if refusal is not None:
+                    return replace(base, outcome=refusal[0], final_url=url, detail=refusal[1])
             headers = {}
             if validators and method == "GET":
                 if validators.etag:
@@ -345,12 +385,24 @@ class Fetcher:
         return replace(base, outcome="redirect_loop", final_url=url, detail=f"more than {limit} redirects")
 
     def _send(self, request: httpx.Request, state: _HostState) -> tuple[int, httpx.Headers, bytes]:
-        """One HTTP exchange inside the host's pacing slot; body read with cap and deadline."""
+        """One HTTP exchange inside the host's pacing slot, every phase under a deadline:
+        headers within ``header_timeout`` of the start, the body within ``body_timeout`` of
+        the headers, all of it within ``total_timeout`` and the host's and night's budgets."""
         cfg = self.config
-        with state.slot():
+        budget = self.budget_end(state)
+        with state.slot(not_after=budget):
+            t0 = time.monotonic()
+            total = Deadline(t0 + cfg.total_timeout, "transient_failed",
+                             f"deadline: request not complete within {cfg.total_timeout:g} s")
+            headers_by = Deadline(t0 + cfg.header_timeout, "transient_failed",
+                                  f"deadline: no complete response headers within {cfg.header_timeout:g} s")
             try:
-                response = self.client.send(request, stream=True)
+                with until(earliest(headers_by, total, budget)):
+                    response = self.client.send(request, stream=True)
             except httpx.TimeoutException as e:
+                if isinstance(e.__cause__, DeadlineExceeded):
+                    passed = e.__cause__.deadline
+                    raise _Final(passed.outcome, None, passed.reason) from e
                 raise _Retry("transient_failed", None, f"timeout: {type(e).__name__}") from e
             except httpx.ConnectError as e:
                 if isinstance(e.__cause__, PrivateAddressError):
@@ -364,18 +416,21 @@ class Fetcher:
                 declared = _int(response.headers.get("content-length"))
                 if declared is not None and declared > cfg.max_bytes:
                     raise _Final("too_large", response.status_code, f"Content-Length {declared} > cap")
-                deadline = time.monotonic() + cfg.total_timeout
+                body_by = Deadline(time.monotonic() + cfg.body_timeout, "transient_failed",
+                                   f"deadline: body not complete within {cfg.body_timeout:g} s")
                 chunks: list[bytes] = []
                 size = 0
                 try:
-                    for chunk in response.iter_bytes():
-                        size += len(chunk)
-                        if size > cfg.max_bytes:
-                            raise _Final("too_large", response.status_code, f"body > {cfg.max_bytes} bytes")
-                        if time.monotonic() > deadline:
-                            raise _Retry("transient_failed", response.status_code, "body too slow (deadline)")
-                        chunks.append(chunk)
+                    with until(earliest(body_by, total, budget)):
+                        for chunk in response.iter_bytes():
+                            size += len(chunk)
+                            if size > cfg.max_bytes:
+                                raise _Final("too_large", response.status_code, f"body > {cfg.max_bytes} bytes")
+                            chunks.append(chunk)
                 except httpx.TimeoutException as e:
+                    if isinstance(e.__cause__, DeadlineExceeded):
+                        passed = e.__cause__.deadline
+                        raise _Final(passed.outcome, response.status_code, passed.reason) from e
                     raise _Retry("transient_failed", response.status_code, "read timeout in body") from e
                 except (httpx.RemoteProtocolError, httpx.ReadError) as e:
                     raise _Retry("truncated", response.status_code, f"short read: {e}") from e

@@ -6,6 +6,8 @@ article (conditionally when validators are known) and the files it links, and st
 new. A version is new when the fingerprint of the content region changed, not the page's
 bytes (:mod:`xxgk.crawl.fingerprint`). Items that vanished from a *complete* listing are
 marked gone; a failed or partial listing marks nothing, so a bad night never erases a report.
+When the host's or the night's time budget is spent, every fetch still due is recorded as
+``deferred`` (fetch log and item) and comes first the next night.
 
 Library entry point: :func:`crawl`. The CLI (:mod:`xxgk.crawl.cli`) and the pipeline call it.
 """
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -23,8 +25,9 @@ from urllib.parse import unquote, urlsplit
 
 import duckdb
 
+from xxgk import charset
 from xxgk.archive import articles
-from xxgk.crawl import adapters, charset
+from xxgk.crawl import adapters
 from xxgk.crawl.adapters.article import FILE_EXTS, ext_of
 from xxgk.crawl.adapters.model import Article, Attachment, Link, ListPage, PageRequest
 from xxgk.crawl.connect_to import ConnectTo, parse_connect_to
@@ -94,8 +97,13 @@ def crawl(sources: Registry | Sequence[Source], store: RawStore, con: duckdb.Duc
         config = ClientConfig(pacing=registry.pacing)
         if registry.user_agent:
             config = replace(config, user_agent=registry.user_agent)
+        if registry.host_budget is not None:
+            config = replace(config, host_budget=registry.host_budget)
+        if registry.night_budget is not None:
+            config = replace(config, night_budget=registry.night_budget)
     rules = tuple(r if isinstance(r, ConnectTo) else parse_connect_to(r) for r in connect_to)
     host_pacing = {h: s.pacing for s in registry.sources if s.pacing for h in s.hosts}
+    host_budgets = {h: s.host_budget for s in registry.sources if s.host_budget for h in s.hosts}
     state = CrawlStore(con, store, night)
     store.discard_incomplete()  # temp files of a crawl killed midway
 
@@ -109,7 +117,7 @@ def crawl(sources: Registry | Sequence[Source], store: RawStore, con: duckdb.Duc
         groups.setdefault(s.host or f"dir:{s.id}", []).append(s)
     summaries: dict[str, SourceSummary] = {}
     with Fetcher(config, connect_to=rules, allow_http=allow_http, host_pacing=host_pacing,
-                 on_robots=on_robots) as fetcher:
+                 host_budgets=host_budgets, on_robots=on_robots) as fetcher:
         def run_group(group: list[Source]) -> None:
             for source in group:
                 job = _SourceCrawl(source, fetcher, state, log)
@@ -157,7 +165,7 @@ class _SourceCrawl:
                 reports.setdefault(link.url, (link, title))
         self.log(f"[{self.source.id}] {len(links)} list items, {len(reports)} reports"
                  + ("" if complete else " (listing incomplete)"))
-        for link, title in reports.values():
+        for link, title in self.deferred_first(reports.values()):
             if self.host_closed():
                 self.summary.listing_complete = complete = False
                 break
@@ -171,6 +179,18 @@ class _SourceCrawl:
             live = {i.url for i in self.store.items(self.source.id, ("article", "file"))}
             self.mark_gone(("attachment",), lambda i: i.parent_url in live)
         self.alert_closed_hosts()
+        if self.summary.outcomes["deferred"]:
+            self.summary.alerts.append(f"{self.source.id}: time budget spent: {self.summary.outcomes['deferred']} "
+                                       f"fetches deferred to the next night")
+
+    def deferred_first(self, reports: Iterable[tuple[Link, ReportTitle]]) -> list[tuple[Link, ReportTitle]]:
+        """Reports whose fetch did not fit into last night's budget go first tonight, so a site
+        too big for one night is still read completely over several."""
+        def waited(entry: tuple[Link, ReportTitle]) -> bool:
+            prev = self.store.item(self.source.id, entry[0].url)
+            return prev is not None and prev.last_outcome == "deferred"
+
+        return sorted(reports, key=lambda entry: not waited(entry))
 
     def host_closed(self) -> bool:
         return self.fetcher.host_state(self.source.host).closed is not None
@@ -404,6 +424,7 @@ class _SourceCrawl:
             prev = self.store.item(self.source.id, att.key)
             stable = att.key == att.url
             needed = (prev is None or not prev.sha256 or prev.status == "gone" or parent_changed
+                      or prev.last_outcome not in ("ok", "not_modified")  # failed or deferred last time
                       or (stable and bool(prev.etag or prev.last_modified)))
             if not needed:
                 assert prev is not None

@@ -47,6 +47,7 @@ class Source:
     extra_hosts: tuple[str, ...] = ()   # other hosts this source may fetch (attachment OSS …)
     aliases: tuple[str, ...] = ()       # hosts serving the same site as ``host`` (bare/www twin)
     max_pages: int = 50                 # hard stop for list paging per column
+    host_budget: float | None = None    # seconds per night for this source's hosts; None: the default
     recheck_days: int = 7               # re-download pages without validators at least this often
     notes: str = ""
 
@@ -83,11 +84,13 @@ class Registry:
     sources: tuple[Source, ...]
     user_agent: str | None = None
     pacing: Pacing = field(default_factory=Pacing)
+    host_budget: float | None = None    # seconds per host per night; None: ClientConfig's default
+    night_budget: float | None = None   # seconds for the whole night; None: ClientConfig's default
 
 
 _SOURCE_KEYS = {
     "id", "family", "region_code", "region_name", "agency", "url", "path", "verified", "charset",
-    "scheme", "pacing", "extra_hosts", "aliases", "max_pages", "recheck_days", "notes",
+    "scheme", "pacing", "extra_hosts", "aliases", "max_pages", "recheck_days", "host_budget", "notes",
 }
 
 
@@ -102,7 +105,7 @@ def load_sources(path: str | os.PathLike[str]) -> Registry:
 
 def parse_sources(raw: dict, base: Path) -> Registry:
     defaults = raw.get("defaults", {})
-    unknown_defaults = set(defaults) - {"user_agent", "pacing"}
+    unknown_defaults = set(defaults) - {"user_agent", "pacing", "host_budget", "night_budget"}
     if unknown_defaults:
         raise SourceError(f"[defaults]: unknown keys {sorted(unknown_defaults)}")
     sources = tuple(_parse_source(entry, base) for entry in raw.get("source", []))
@@ -114,6 +117,8 @@ def parse_sources(raw: dict, base: Path) -> Registry:
         sources=sources,
         user_agent=defaults.get("user_agent"),
         pacing=_parse_pacing(defaults.get("pacing"), "[defaults]") or Pacing(),
+        host_budget=_parse_seconds(defaults.get("host_budget"), "[defaults] host_budget"),
+        night_budget=_parse_seconds(defaults.get("night_budget"), "[defaults] night_budget"),
     )
 
 
@@ -168,6 +173,7 @@ def _parse_source(entry: dict, base: Path) -> Source:
         aliases=tuple(h.lower() for h in entry.get("aliases", ())),
         max_pages=int(entry.get("max_pages", 50)),
         recheck_days=int(entry.get("recheck_days", 7)),
+        host_budget=_parse_seconds(entry.get("host_budget"), f"{where}: host_budget"),
         notes=entry.get("notes", ""),
     )
 
@@ -182,3 +188,11 @@ def _parse_pacing(raw: dict | None, where: str) -> Pacing | None:
     if pacing.min_gap < 0 or pacing.jitter < 0:
         raise SourceError(f"{where}: pacing values must be >= 0")
     return pacing
+
+
+def _parse_seconds(raw: object, where: str) -> float | None:
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or raw <= 0:
+        raise SourceError(f"{where} must be a number of seconds > 0, got {raw!r}")
+    return float(raw)

@@ -9,10 +9,11 @@ or :class:`~xxgk.extract.errors.NotAReport` (exit 2).
 
 from __future__ import annotations
 
+from xxgk import charset
 from xxgk.document import Document
 from xxgk.extract import sniff
 from xxgk.extract.errors import NotAReport, Unreadable
-from xxgk.extract.text import decode_text, extract_text
+from xxgk.extract.text import extract_text
 
 __all__ = ["NotAReport", "Unreadable", "extract"]
 
@@ -21,7 +22,7 @@ def extract(data: bytes, name: str = "") -> Document:
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     media_type = sniff.sniff(data, ext)
     if media_type == sniff.TEXT:
-        return extract_text(decode_text(data))
+        return extract_text(charset.decode(data)[0])
     if media_type == sniff.HTML:
         from xxgk.extract.html import extract_html
 

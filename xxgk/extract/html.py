@@ -18,7 +18,7 @@ import re
 
 import lxml.etree
 
-from xxgk.crawl.charset import decode
+from xxgk.charset import decode
 from xxgk.crawl.classify import is_challenge
 from xxgk.document import Block, Document, GridCell, Paragraph, Table
 from xxgk.extract.errors import NotAReport

@@ -15,6 +15,8 @@ import zipfile
 
 import olefile
 
+from xxgk import charset
+
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -61,14 +63,18 @@ def sniff(data: bytes, ext_hint: str = "") -> str:
         return PNG
     if data.startswith(b"\xff\xd8\xff"):
         return JPEG
+    if b"\x00" in head:  # binary, or UTF-16/32 text (with or without a byte-order mark)
+        codec = charset.wide_codec(head)
+        if codec is None:
+            return BINARY
+        usable = len(head) - len(head) % 4
+        head = head[:usable].decode(codec, errors="ignore").encode("utf-8")
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if stripped.startswith(b"<") and any(m in stripped for m in _HTML_MARKERS):
         return HTML
     if stripped[:1] in (b"{", b"["):
         return JSON
-    if b"\x00" not in head or head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return TEXT  # UTF-8, GB18030 or UTF-16 text (decoded by the text extractor)
-    return BINARY
+    return TEXT  # UTF-8, GB18030, UTF-16 or UTF-32 text (decoded by xxgk.charset)
 
 
 def _zip_kind(data: bytes) -> str:

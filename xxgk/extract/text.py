@@ -23,16 +23,6 @@ _MD_RULE = re.compile(r"^[\s|:\-\t]*-{3,}[\s|:\-\t]*$")
 _HEADING_MARKS = re.compile(r"^#+\s*")
 
 
-def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK and GB2312)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("gb18030", errors="replace")
-
-
 def extract_text(text: str) -> Document:
     lines = [ln.rstrip("\r") for ln in text.split("\n")]
     shape = detect_shape(lines)

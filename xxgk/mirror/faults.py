@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from xxgk.mirror.messages import Request, Response
 
 PARAMS: dict[str, dict[str, object]] = {
-    "F1": {"delay": 3.0, "drip": 0.0, "chunk": 512},
+    "F1": {"delay": 3.0, "drip": 0.0, "chunk": 512, "head_drip": 0.0},
     "F2": {"status": 503, "retry_after": None},
     "F3": {"status": 429, "limit": 5, "window": 10.0, "retry_after": None, "per": "host"},
     "F4": {"mode": "412"},
@@ -314,6 +314,7 @@ def deliver(f: Fault, resp: Response) -> Response:
     p = f.params
     if f.fid == "F1":
         resp.delay, resp.drip, resp.drip_chunk = float(p["delay"]), float(p["drip"]), int(p["chunk"])
+        resp.head_drip = float(p["head_drip"])
     elif f.fid == "F8":
         resp.truncate = float(p["fraction"])
         resp.chunked = p["mode"] == "chunked"

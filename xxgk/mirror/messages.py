@@ -65,6 +65,7 @@ class Response:
     delay: float = 0.0  # seconds before the status line (F1)
     drip: float = 0.0  # seconds between body chunks (F1 slow drip)
     drip_chunk: int = 512
+    head_drip: float = 0.0  # seconds between the bytes of the status line and headers (F1 slowloris)
     truncate: float | None = None  # fraction of the body sent before the connection closes (F8)
     chunked: bool = False  # send with Transfer-Encoding: chunked (F8 mid-chunk close)
     reset: bool = False  # close the connection without answering (F19)

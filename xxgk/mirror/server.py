@@ -193,14 +193,15 @@ class _Handler(BaseHTTPRequestHandler):
         body = b"" if head else resp.body
         sent = 0
         try:
-            self.send_response(resp.status)
-            for k, v in resp.headers:
-                self.send_header(k, v)
-            if resp.chunked:  # only F8 uses chunked framing: one chunk, cut short
-                self.send_header("Transfer-Encoding", "chunked")
+            framing = ("Transfer-Encoding", "chunked") if resp.chunked else ("Content-Length", str(len(resp.body)))
+            fields = [*resp.headers, framing]  # only F8 uses chunked framing: one chunk, cut short
+            if resp.head_drip:
+                self._drip_head(resp.status, fields, resp.head_drip)
             else:
-                self.send_header("Content-Length", str(len(resp.body)))
-            self.end_headers()
+                self.send_response(resp.status)
+                for k, v in fields:
+                    self.send_header(k, v)
+                self.end_headers()
             if resp.truncate is not None:
                 cut = int(len(body) * resp.truncate)
                 self.wfile.write((f"{len(body):x}\r\n".encode() if resp.chunked else b"") + body[:cut])
@@ -217,6 +218,15 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:  # the client gave up (its timeout fired, it aborted a download)
             self.close_connection = True
         return sent
+
+    def _drip_head(self, status: int, fields: list[tuple[str, str]], every: float) -> None:
+        """Slowloris (F1 ``head_drip``): the status line and headers one byte every ``every`` s."""
+        reason = self.responses.get(status, ("",))[0]
+        lines = [f"{self.protocol_version} {status} {reason}", *(f"{k}: {v}" for k, v in fields), "", ""]
+        for byte in "\r\n".join(lines).encode("latin-1"):
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+            time.sleep(every)
 
 
 class _Server(ThreadingHTTPServer):
