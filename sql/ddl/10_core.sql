@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS report (
     table3_layout   VARCHAR,              -- 2019 | 2021 | 2021_single_other
     scope           VARCHAR,              -- agency | area
     source          VARCHAR,              -- URL or path
-    parse_status    VARCHAR NOT NULL,     -- parsed | not_a_report | unreadable
+    parse_status    VARCHAR NOT NULL,     -- parsed | partial | tables_unreadable | not_a_report | unreadable (docs/contracts.md)
     parse_message   VARCHAR,
     parser_version  VARCHAR NOT NULL,
     parsed_at       TIMESTAMP NOT NULL
@@ -52,6 +52,8 @@ CREATE TABLE IF NOT EXISTS cell (
     label_col_raw   VARCHAR,
     locator         VARCHAR,              -- page / grid coordinates in the source
     note            VARCHAR,
+    "read"          VARCHAR NOT NULL,     -- cell | text | glued: how the value was read
+    confident       BOOLEAN NOT NULL,     -- false: the reading rests on more than the printed cell
     PRIMARY KEY (report_id, "table", "row", col)
 );
 

@@ -11,7 +11,7 @@ WITH latest AS (
     SELECT r.*
     FROM report r
     JOIN (SELECT sha256, min(first_seen_at) AS seen FROM document GROUP BY sha256) d USING (sha256)
-    WHERE r.parse_status = 'parsed'
+    WHERE r.parse_status IN ('parsed', 'partial')
     QUALIFY row_number() OVER (
         PARTITION BY coalesce(r.agency, r.report_id), r.report_year ORDER BY d.seen DESC, r.report_id) = 1
 ),

@@ -45,11 +45,11 @@ def write_dashboard(con: duckdb.DuckDBPyConnection, out_dir: Path, data_docs_ind
                count(*) FILTER (x.status = 'fail' AND x.severity = 'warning') AS warnings,
                string_agg(DISTINCT x.rule, ' ' ORDER BY x.rule) FILTER (x.status = 'fail') AS failing
         FROM report r LEFT JOIN rule_result x USING (report_id)
-        WHERE r.parse_status = 'parsed'
+        WHERE r.parse_status IN ('parsed', 'partial')
         GROUP BY ALL ORDER BY errors DESC, warnings DESC, r.region_name, r.report_year""").fetchall()
     set_aside = con.execute(
-        "SELECT report_id, parse_status, source, parse_message FROM report WHERE parse_status <> 'parsed' "
-        "ORDER BY parse_status, source").fetchall()
+        "SELECT report_id, parse_status, source, parse_message FROM report "
+        "WHERE parse_status NOT IN ('parsed', 'partial') ORDER BY parse_status, source").fetchall()
     statuses = con.execute("SELECT status, count(*) FROM cell GROUP BY 1 ORDER BY 2 DESC").fetchall()
     marts = con.execute(
         "SELECT region_name, report_year, reports, reports_excluded, reports_incomplete FROM mart_region_year "

@@ -36,7 +36,7 @@ def read_reports(con: duckdb.DuckDBPyConnection) -> list[StoredReport]:
     """Parsed reports with their cells, in report_id order."""
     metas = con.execute(
         "SELECT report_id, agency_key, title, agency, region_code, region_name, report_year, template, source, "
-        "scope, table3_layout FROM report WHERE parse_status = 'parsed' ORDER BY report_id"
+        "scope, table3_layout FROM report WHERE parse_status IN ('parsed', 'partial') ORDER BY report_id"
     ).fetchall()
     cells: dict[str, list[Cell]] = defaultdict(list)
     for rid, table, row, col, value, unit, status, raw, lrow, lcol, loc, note in con.execute(

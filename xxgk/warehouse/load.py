@@ -58,13 +58,13 @@ _COLUMNS = {
                "template", "table3_layout", "scope", "source", "parse_status", "parse_message", "parser_version",
                "parsed_at"],
     "cell": ["report_id", "table", "row", "col", "value", "unit", "status", "raw", "label_row_raw", "label_col_raw",
-             "locator", "note"],
+             "locator", "note", "read", "confident"],
     "parse_issue": ["report_id", "seq", "code", "severity", "message"],
     "narrative_fact": ["report_id", "seq", "quote", "expression", "stated", "in_scope"],
 }
 _SCHEMAS = {
     "report": {"report_year": pl.Int32, "parsed_at": pl.Datetime("us")},
-    "cell": {"value": pl.Utf8},  # decimal text, cast exactly by DuckDB
+    "cell": {"value": pl.Utf8, "confident": pl.Boolean},  # value: decimal text, cast exactly by DuckDB
     "parse_issue": {"seq": pl.Int32},
     "narrative_fact": {"seq": pl.Int32, "expression": pl.List(pl.Utf8), "stated": pl.Int64, "in_scope": pl.Boolean},
 }
@@ -80,7 +80,8 @@ def load_records(con: duckdb.DuckDBPyConnection, records: list[dict[str, Any]]) 
         rid = report_id_of(record["sha256"])
         meta = record["report"]
         region = meta.get("region") or {}
-        status = "unreadable" if record["unreadable"] else ("parsed" if record["is_report"] else "not_a_report")
+        status = record.get("outcome") or (
+            "unreadable" if record["unreadable"] else ("parsed" if record["is_report"] else "not_a_report"))
         message = "; ".join(i["message"] for i in record["issues"] if i["severity"] == "error") or None
         rows["report"].append([
             rid, record["sha256"], meta["title"] or None, meta["agency"],
@@ -89,7 +90,7 @@ def load_records(con: duckdb.DuckDBPyConnection, records: list[dict[str, Any]]) 
             record["parser_version"], now])
         rows["cell"] += [[rid, c["table"], c["row"], c["col"], None if c["value"] is None else str(c["value"]),
                           c["unit"], c["status"], c["raw"], c["label_row_raw"], c["label_col_raw"], c["locator"],
-                          c["note"]] for c in record["cells"]]
+                          c["note"], c.get("read", "cell"), c.get("confident", True)] for c in record["cells"]]
         rows["parse_issue"] += [[rid, n, i["code"], i["severity"], i["message"]]
                                 for n, i in enumerate(record["issues"])]
         rows["narrative_fact"] += [[rid, n, f["quote"], list(f["expression"]), f["stated"], f["in_scope"]]
