@@ -93,6 +93,8 @@ def _clean_title(text: str) -> str:
 
 
 def _is_title(text: str) -> bool:
+    if len(text) > 200:  # a paragraph, not a title (and normalising it costs)
+        return False
     n = normalize(text)
     return "信息公开" in n and any(w in n for w in _TITLE_WORDS) and len(n) <= 80
 
