@@ -95,7 +95,7 @@ def shapes() -> int:
     matrix["pdf"] = ([(pdf[t.name], "r.pdf", t) for t in office], True)
     matrix["pdf_text_layer"] = ([(pdf_text_layer(pdf[t.name]), "r.txt", t) for t in office], True)
     print(f"\n{len(truths)} truths ({len(office)} in the Word template), {len(matrix)} shapes")
-    print(f"{'shape':<26} {'docs':>4} {'cells':>6} {'exact':>6} {'flagged':>8} {'wrong':>6} {'flagged %':>10}")
+    print(f"{"shape":<32} {'docs':>4} {'cells':>6} {'exact':>6} {'flagged':>8} {'wrong':>6} {'flagged %':>10}")
     failures = 0
     for shape, (cases, keeps) in matrix.items():
         agg = Score()
@@ -105,7 +105,7 @@ def shapes() -> int:
             agg.flagged += s.flagged
             agg.wrong += s.wrong
         failures += bool(agg.wrong) or (keeps and agg.flagged > 0)
-        print(f"{shape:<26} {len(cases):>4} {agg.cells:>6} {agg.exact:>6} {agg.flagged:>8} {len(agg.wrong):>6} "
+        print(f"{shape:<32} {len(cases):>4} {agg.cells:>6} {agg.exact:>6} {agg.flagged:>8} {len(agg.wrong):>6} "
               f"{100 * agg.flagged / max(agg.cells, 1):>9.2f}%" + ("" if keeps else "  (glues cells)"))
         for w in agg.wrong[:5]:
             print(f"    WRONG {w}")

@@ -261,11 +261,14 @@ class Layout:
     blocks: list[str | tuple[str, Grid]]  # a paragraph, or ("table", grid)
 
 
-def layout(t: Truth, *, title: bool = True, spaced: bool = False, provincial: bool = False,
+def layout(t: Truth, *, title: bool = True, spaced: bool | str = False, provincial: bool = False,
            noise: Callable[[str], str] | None = None) -> Layout:
+    """``spaced``: a space before 年 in the title, and (True) spaces grouping the thousands of
+    every number ≥ 1000; ``"year"``: the year only."""
     y = f"{t.year} 年" if spaced else f"{t.year}年"
     printed_title = t.title.replace(f"{t.year}年", y) if title else None
-    grids = [table2_grid(t, spaced), table3_grid(t, spaced), table4_grid(t, spaced)]
+    numbers = spaced is True
+    grids = [table2_grid(t, numbers), table3_grid(t, numbers), table4_grid(t, numbers)]
     if noise is not None:
         grids = [[[replace(c, text=noise(c.text)) if not c.value else c for c in row] for row in g] for g in grids]
     new = t.v("table3", "new_received", "total")
@@ -472,28 +475,45 @@ def ocr_noise(seed: int) -> Callable[[str], str]:
 
 # --- the matrix -------------------------------------------------------------------------------------------
 
-# name → (render, keeps separators). Shapes that keep cell separators must come out exact
-# (nothing flagged); shapes that glue cells may flag what their text cannot decide.
-SHAPES: dict[str, tuple[Callable[[Truth], tuple[bytes, str]], bool]] = {
-    "html": (lambda t: (shape_html(layout(t)), "page.html"), True),
-    "html_trs_p": (lambda t: (shape_html(layout(t), trs=True), "page.html"), True),
-    "html_no_title": (lambda t: (shape_html(layout(t, title=False)), "page.html"), True),
-    "html_spaced": (lambda t: (shape_html(layout(t, spaced=True)), "page.html"), True),
-    "html_provincial": (lambda t: (shape_html(layout(t, provincial=True)), "page.html"), True),
-    "html_ocr_labels": (lambda t: (shape_html(layout(t, noise=ocr_noise(len(t.name)))), "page.html"), True),
-    "text_content": (lambda t: (shape_text_content(layout(t)), "page.txt"), False),
-    "text_content_header": (lambda t: (shape_text_content(layout(t, title=False), header=True), "page.txt"), False),
-    "text_content_no_title": (lambda t: (shape_text_content(layout(t, title=False)), "page.txt"), False),
-    "text_content_provincial": (lambda t: (shape_text_content(layout(t, provincial=True)), "page.txt"), False),
-    "pipes": (lambda t: (shape_pipes(layout(t)), "page.md"), True),
-    "markdown": (lambda t: (shape_markdown(layout(t)), "page.md"), True),
-    "markdown_ocr_labels": (lambda t: (shape_markdown(layout(t, noise=ocr_noise(7 + len(t.name)))), "page.md"),
-                            True),
-    "cell_per_line": (lambda t: (shape_cell_per_line(layout(t)), "page.txt"), True),
-    "tab": (lambda t: (shape_tab(layout(t)), "page.txt"), True),
-    "tab_no_title_spaced": (lambda t: (shape_tab(layout(t, title=False, spaced=True)), "page.txt"), True),
+# Base shapes: name → (render a layout, keeps the cells' separators). Shapes that keep
+# separators must come out exact (nothing flagged); shapes that glue cells may flag what their
+# text cannot decide, never more.
+BASE_SHAPES: dict[str, tuple[Callable[[Layout], tuple[bytes, str]], bool]] = {
+    "html": (lambda lay: (shape_html(lay), "page.html"), True),
+    "html_trs_p": (lambda lay: (shape_html(lay, trs=True), "page.html"), True),
+    "text_content": (lambda lay: (shape_text_content(lay), "page.txt"), False),
+    "text_content_header": (lambda lay: (shape_text_content(lay, header=True), "page.txt"), False),
+    "pipes": (lambda lay: (shape_pipes(lay), "page.md"), True),
+    "markdown": (lambda lay: (shape_markdown(lay), "page.md"), True),
+    "cell_per_line": (lambda lay: (shape_cell_per_line(lay), "page.txt"), True),
+    "tab": (lambda lay: (shape_tab(lay), "page.txt"), True),
 }
-DOCX_SHAPES = {"docx": True, "docx_no_title": True, "pdf": True}
+# Variants applied to every base shape: the report as published, without its title, with
+# spaces inside the year and the numbers, with OCR noise in the labels, in a provincial layout.
+VARIANTS: dict[str, Callable[[Truth], Layout]] = {
+    "": layout,
+    "no_title": lambda t: layout(t, title=False),
+    "spaced": lambda t: layout(t, spaced=True),
+    "ocr_labels": lambda t: layout(t, noise=ocr_noise(len(t.name))),
+    "provincial": lambda t: layout(t, provincial=True),
+}
+
+
+# Where cells are glued, a space is the only trace of a cell boundary: a space inside a number
+# cannot be told from one (``1 168`` is 1 | 168 or 1168). Those shapes get spaces in the year only.
+VARIANTS_GLUED = {**VARIANTS, "spaced": lambda t: layout(t, spaced="year")}
+
+
+def _shape(render: Callable[[Layout], tuple[bytes, str]], variant: Callable[[Truth], Layout]
+           ) -> Callable[[Truth], tuple[bytes, str]]:
+    return lambda t: render(variant(t))
+
+
+SHAPES: dict[str, tuple[Callable[[Truth], tuple[bytes, str]], bool]] = {
+    f"{base}{'_' + v if v else ''}": (_shape(render, variant), keeps)
+    for base, (render, keeps) in BASE_SHAPES.items()
+    for v, variant in (VARIANTS if keeps else VARIANTS_GLUED).items()
+}
 
 
 @dataclass

@@ -85,7 +85,7 @@ def _delimited(lines: list[str], shape: str) -> list[Paragraph | Table]:
     blocks: list[Paragraph | Table] = []
     table: Table | None = None
     for n, line in enumerate(lines, start=1):
-        is_row = ("\t" in line) if shape == "tab" else (line.count("|") >= 2)
+        is_row = ("\t" in line) if shape == "tab" else ("|" in line)
         if is_row:
             if _MD_RULE.match(line):
                 continue  # markdown table rule, not data

@@ -49,6 +49,35 @@ def chunks(t: Token) -> list[Token]:
     return out
 
 
+def thousands_readings(items: list[Token], n: int) -> list[list[Token]]:
+    """Readings of more numbers than cells where spaces may group thousands (``4 119`` is one
+    number 4119 or two, 4 and 119): each way of joining a chunk with following chunks of exactly
+    three digits into ``n`` numbers. Only for numbers of running text; a printed cell is whole."""
+    if len(items) <= n or any(t.cell for t in items) or len(items) > n + 8:
+        return []
+    out: list[list[Token]] = []
+
+    def rec(i: int, acc: list[Token]) -> None:
+        if len(acc) > n:
+            return
+        if i == len(items):
+            if len(acc) == n:
+                out.append(list(acc))
+            return
+        head = items[i]
+        if not head.text.lstrip("+-增减").isdigit():
+            return
+        rec(i + 1, [*acc, head])
+        j, text = i + 1, head.text
+        while j < len(items) and len(items[j].text) == 3 and items[j].text.isdigit() and len(text) <= 7:
+            text += " " + items[j].text
+            rec(j + 1, [*acc, Token("value", text, head.locator, head.line, False, head.page, note=head.note)])
+            j += 1
+
+    rec(0, [])
+    return out
+
+
 def glued_digits(values: list[Token], n: int) -> str | None:
     """The digit run of a row whose cells lost their boundaries, or None.
 
@@ -155,6 +184,31 @@ def glued_cells(table: str, positions: list[tuple[str, Column]], grid: Token, di
             note = f"glued digits {digits!r}: {split.note or split.reason}"
         out.append(Cell(table, row, col.key, value, col.unit, status, grid.text,  # type: ignore[arg-type]
                         label_row_raw, col.label, grid.locator, note, read="glued", confident=False))
+    return out
+
+
+def reading_cells(table: str, positions: list[tuple[str, Column]], readings: list[list[Token]], label: str,
+                  why: str) -> list[Cell]:
+    """Cells of a row with several admissible readings: a cell keeps its value where every
+    reading agrees on it (flagged as not confident), is ``ambiguous`` where they differ, and
+    ``illegible`` when no reading is admissible (``why`` says which rule decided)."""
+    out = []
+    raw = " ".join(dict.fromkeys(t.text for r in readings for t in r)) if readings else ""
+    for i, (row, col) in enumerate(positions):
+        values = sorted({parse_number(r[i].text, col.unit).value for r in readings}, key=str)
+        if len(values) == 1 and values[0] is not None:
+            cell = make_cell(table, row, col, readings[0][i], label_row_raw=label)
+            cell.note = f"{len(readings)} reading(s) of the row admissible under {why}; all agree on this cell"
+        elif values:
+            cell = make_cell(table, row, col, None, label_row_raw=label)
+            cell.status = "ambiguous"
+            cell.raw = raw
+            cell.note = f"{len(readings)} readings admissible under {why}; this cell {[str(v) for v in values]}"
+        else:
+            cell = make_cell(table, row, col, None, label_row_raw=label)
+            cell.note = f"no reading of the numbers satisfies {why}"
+        cell.confident = False
+        out.append(cell)
     return out
 
 

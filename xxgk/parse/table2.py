@@ -88,7 +88,9 @@ def _row_cells(spec: Table2Row, values: list[Token], label: str, issues: list[Is
     columns = spec.columns
     items, _ = value_items(values, len(columns))
     if 0 < len(items) < len(columns) and all(clean(t.text) for t in items):
-        return split_row(spec, items, label, issues)
+        return split_row(spec, items, label, issues)  # separators lost (6233440, 88-720)
+    if len(items) > len(columns) and not any(t.cell for t in items):
+        return split_row(spec, items, label, issues)  # running text with spaces grouping thousands (4 119)
     fitted, damaged = fit_values(items, len(columns))
     if damaged and len(columns) > 1:
         issues.append(Issue("row_damaged",

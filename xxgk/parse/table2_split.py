@@ -37,13 +37,34 @@ def split_row(spec: Table2Row, items: list[Token], label: str, issues: list[Issu
         chunks.append((-1 if m["sign"] in ("-", "减") else 1, m["num"].replace(",", ""), m["unit"] or ""))
     if sum(len(c[1]) for c in chunks) > _MAX_DIGITS:
         return _cells(spec, items, label, [], "digit run too long for a table-2 row")
-    readings = list(_readings(chunks, [c.key for c in columns]))
+    keys = [c.key for c in columns]
+    readings = list(dict.fromkeys(r for joined in _groupings(chunks, items) for r in _readings(joined, keys)))
     if len(readings) > 1:  # the bounds choose among readings; a single reading is what was printed
         readings = [r for r in readings if _holds(spec, r)] or readings
     if len(readings) != 1:
         issues.append(Issue("glued_unresolved", f"table2 row {spec.key}: {len(readings)} readings of "
                                                 f"{' '.join(t.text for t in items)!r}"))
     return _cells(spec, items, label, readings, "")
+
+
+def _groupings(chunks: list[tuple[int, str, str]], items: list[Token]) -> Iterator[list[tuple[int, str, str]]]:
+    """The chunks as printed, and (running text only) with spaces read as thousands separators:
+    a space before an unsigned chunk of three digits or more may be inside one number."""
+    yield chunks
+    if any(t.cell for t in items):
+        return
+    joinable = [i for i in range(1, len(chunks)) if chunks[i][0] > 0 and len(chunks[i][1]) >= 3
+                and "." not in chunks[i - 1][1] and not chunks[i - 1][2]][:6]
+    for mask in range(1, 2 ** len(joinable)):
+        joins = {j for b, j in enumerate(joinable) if mask >> b & 1}
+        out: list[tuple[int, str, str]] = []
+        for i, c in enumerate(chunks):
+            if i in joins:
+                sign, digits, _ = out[-1]
+                out[-1] = (sign, digits + c[1], c[2])
+            else:
+                out.append(c)
+        yield out
 
 
 def _readings(chunks: list[tuple[int, str, str]], keys: list[str]) -> Iterator[Reading]:

@@ -24,7 +24,16 @@ from xxgk.labels import is_table3_header, match_table3_rows, normalize
 from xxgk.model import Cell, Issue
 from xxgk.numbers import clean, parse_number
 from xxgk.parse.align import GROUP_WORDS, Row, fuzzy_table3_key
-from xxgk.parse.cells import fit_values, glued_cells, make_cell, missing_row, run_token, value_items
+from xxgk.parse.cells import (
+    fit_values,
+    glued_cells,
+    make_cell,
+    missing_row,
+    reading_cells,
+    run_token,
+    thousands_readings,
+    value_items,
+)
 from xxgk.parse.glued import solve_table3
 from xxgk.parse.stream import Token
 from xxgk.schema import TABLE3_COLUMNS, TABLE3_ROWS
@@ -276,6 +285,11 @@ def _by_position(slots: list[_Slot], template: list[str], issues: list[Issue]) -
 
 def _row_cells(key: str, s: _Slot, issues: list[Issue]) -> list[Cell]:
     fitted, damaged = fit_values(s.items, N)
+    if len(s.items) > N and not any(t.cell for t in s.items):
+        readings = [r for r in thousands_readings(s.items, N) if _row_total_holds(r)]
+        issues.append(Issue("row_spaced", f"table3 row {key}: {len(s.items)} numbers for {N} cells, "
+                                          f"{len(readings)} reading(s) with thousands grouped"))
+        return reading_cells("table3", [(key, c) for c in TABLE3_COLUMNS], readings, s.label, "R02")
     if damaged and not all(t.cell for t in s.items):
         # numbers in running text that are neither 7 nor a glued run: no column is known
         issues.append(Issue("row_unreadable", f"table3 row {key}: {len(s.items)} numbers in running text for "
@@ -295,6 +309,11 @@ def _row_cells(key: str, s: _Slot, issues: list[Issue]) -> list[Cell]:
         for c in cells:
             c.confident = False
     return cells
+
+
+def _row_total_holds(reading: list[Token]) -> bool:
+    values = [parse_number(t.text).value or 0 for t in reading]
+    return sum(values[:-1]) == values[-1]
 
 
 def _total_admits(fitted: list[Token | None]) -> bool:

@@ -20,7 +20,7 @@ from itertools import combinations
 from xxgk.model import Cell, Issue
 from xxgk.numbers import clean, parse_number
 from xxgk.parse.align import Row
-from xxgk.parse.cells import glued_cells, make_cell, run_token, value_items
+from xxgk.parse.cells import glued_cells, make_cell, reading_cells, run_token, thousands_readings, value_items
 from xxgk.parse.glued import solve_table4_row
 from xxgk.parse.stream import Token
 from xxgk.schema import TABLE4_COLUMNS, TABLE4_ROWS
@@ -57,6 +57,10 @@ def map_table4(rows: list[Row]) -> Table4:
     if len(items) == N:
         return Table4([make_cell("table4", r, c, g) for (r, c), g in zip(_POSITIONS, items, strict=True)],
                       issues, True)
+    if len(items) > N and not any(t.cell for t in items):  # spaces grouping thousands, in running text
+        readings = [r for r in thousands_readings(items, N) if _admissible(list(r))]
+        issues.append(Issue("row_spaced", f"table4: {len(items)} numbers for {N} cells, {len(readings)} reading(s)"))
+        return Table4(reading_cells("table4", _POSITIONS, readings, "", "R06–R08"), issues, True)
     issues.append(Issue("row_damaged", f"table4: {len(items)} value cells for {N}"))
     return Table4(_damaged(items, issues), issues, True)
 
