@@ -95,7 +95,7 @@ def shapes() -> int:
     matrix["pdf"] = ([(pdf[t.name], "r.pdf", t) for t in office], True)
     matrix["pdf_text_layer"] = ([(pdf_text_layer(pdf[t.name]), "r.txt", t) for t in office], True)
     print(f"\n{len(truths)} truths ({len(office)} in the Word template), {len(matrix)} shapes")
-    print(f"{"shape":<32} {'docs':>4} {'cells':>6} {'exact':>6} {'flagged':>8} {'wrong':>6} {'flagged %':>10}")
+    print(f"{'shape':<32} {'docs':>4} {'cells':>6} {'exact':>6} {'flagged':>8} {'wrong':>6} {'flagged %':>10}")
     failures = 0
     for shape, (cases, keeps) in matrix.items():
         agg = Score()
