@@ -65,9 +65,12 @@ def test_cross_row_rules_pick_the_reading(result):
 
 def test_ambiguous_row_flagged_with_candidates(result):
     review = _row(result, "table4", "review")
-    assert {c.status for c in review} == {"ambiguous"} and all(c.value is None for c in review)
+    # upheld/corrected/other differ between the readings; pending and total are 0 and 11 in both
+    assert [c.status for c in review] == ["ambiguous"] * 3 + ["reported"] * 2
+    assert [c.value for c in review] == [None, None, None, 0, 11]
     assert "(1, 0, 10, 0, 11" in review[0].note and "(10, 1, 0, 0, 11" in review[0].note
     assert "this cell [1, 10]" in review[0].note
+    assert not any(c.confident for c in review)
     r06 = next(r for r in result.rules if r.rule == "R06")
     assert r06.status == "not_assessable"
     assert any(i.code == "glued_unresolved" for i in result.issues)

@@ -162,16 +162,20 @@ def glued_cells(table: str, positions: list[tuple[str, Column]], grid: Token, di
                 split: Split, rules: str, label_row_raw: str = "") -> list[Cell]:
     """Cells of a row recovered from a glued digit run (:mod:`xxgk.parse.glued`).
 
-    Only a unique split gives values, and the cells stay traceable: ``raw`` is the digit run as
-    printed, ``note`` the rules that left one reading. Several readings make every cell
-    ``ambiguous`` with the readings listed (the row's and this cell's); none leaves them
-    ``illegible``. Never a guess.
+    A cell gets a value only where every admissible split agrees on it (a unique split, or the
+    cells all readings share), and stays traceable: ``raw`` is the digit run as printed, ``note``
+    the rules that decided. Where readings differ the cell is ``ambiguous`` with the readings
+    listed (the row's and this cell's); no reading leaves the cells ``illegible``. Never a guess.
     """
     out = []
     for i, (row, col) in enumerate(positions):
         if split.values is not None:
             value, status = Decimal(split.values[i]), "reported"
             note = f"split from glued digits {digits!r}, the only reading satisfying {rules}"
+        elif split.candidates and len({c[i] for c in split.candidates}) == 1:
+            value, status = Decimal(split.candidates[0][i]), "reported"  # every reading agrees here
+            note = (f"glued digits {digits!r}: {len(split.candidates)} readings satisfy {rules}, all with "
+                    f"{split.candidates[0][i]} in this cell")
         elif split.candidates:
             value, status = None, "ambiguous"
             shown = "; ".join(str(c) for c in split.candidates[:_SHOWN])
