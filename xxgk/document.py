@@ -31,7 +31,7 @@ def is_furniture(line: str, bare_numbers: bool = True) -> bool:
     return bool(_FURNITURE.match(line) or (bare_numbers and _BARE_NUMBER.match(line)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GridCell:
     """One position of a table grid.
 

@@ -40,6 +40,7 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"不予处理(?:的)?" + _N, ("table3/not_processed.*/total",)),
     (r"其他处理(?:的)?" + _N, ("table3/other.*/total",)),
 )
+_MAY_STATE = re.compile(r"[\d无未]")
 _COMPILED = tuple((re.compile(p), e) for p, e in _PATTERNS)
 _NONE = re.compile(r"(?:全年)?无依申请公开|未收到(?:任何)?(?:政府信息公开|依申请公开)申请")
 # Words that make a clause speak of another population than the tables. 本级 narrows only an
@@ -72,6 +73,8 @@ def facts_in(text: str, scope: str | None = None) -> list[Fact]:
     out: list[Fact] = []
     narrower = _NARROWER + (("本级",) if scope == "area" else ())
     for clause in _CLAUSE.findall(unicodedata.normalize("NFKC", text)):
+        if not _MAY_STATE.search(clause):
+            continue  # no number and no 无/未: no fact to find
         s = re.sub(r"\s+", "", clause)
         in_scope = not any(w in s for w in narrower)
         taken: list[tuple[int, int]] = []

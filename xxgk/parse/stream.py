@@ -34,7 +34,7 @@ from xxgk.numbers import is_value_text
 TokenKind = Literal["text", "value", "heading"]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Token:
     kind: TokenKind
     text: str  # raw text as printed (NBSP, line breaks kept)
@@ -97,7 +97,7 @@ _YEAR = re.compile(r"(19[89]\d|20[0-4]\d)$")
 _ENUM_AFTER = re.compile(r"\s*[.、]\s*[^\d\s.,、]")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Span:
     start: int
     end: int
