@@ -87,13 +87,16 @@ def corpus_truths() -> list[Truth]:
     return out
 
 
-def synthetic_truth(name: str, template: str, year: int, seed: int) -> Truth:
+def synthetic_truth(name: str, template: str, year: int, seed: int, *, agency: str = "某某市某某区人民政府办公室",
+                    volume: int = 40, prev: Truth | None = None) -> Truth:
     """A report consistent under every rule: the skew of real reports (most cells 0, a few
-    large), signed 2019 item changes, a fee with decimals."""
+    large; ``volume`` sets how large), signed 2019 item changes, a fee with decimals. With
+    ``prev`` (the same body's report of the year before) it continues it: carried-over
+    applications are last year's carried-forward ones (R17), stocks chain (R18, R19)."""
     rnd = random.Random(seed)
 
-    def count(big: int = 40) -> Decimal:
-        return Decimal(rnd.choice([0, 0, 0, 0, 1, 2, 3, rnd.randint(4, big)]))
+    def count(big: int = volume) -> Decimal:
+        return Decimal(rnd.choice([0, 0, 0, 0, 1, 2, 3, rnd.randint(4, max(big, 4))]))
 
     layout = "2019" if template == "2019" else "2021"
     leaves = outcome_leaves(TABLE3_ROWS[layout])
@@ -102,9 +105,18 @@ def synthetic_truth(name: str, template: str, year: int, seed: int) -> Truth:
         for leaf in leaves:
             t3[leaf][c] = count() if c in ("natural_person", "commercial") or rnd.random() < 0.2 else Decimal(0)
         t3["total"][c] = sum((t3[leaf][c] for leaf in leaves), Decimal(0))
-        t3["carried_forward"][c] = count(5)
-        t3["carried_over"][c] = min(count(5), t3["total"][c] + t3["carried_forward"][c])
-        t3["new_received"][c] = t3["total"][c] + t3["carried_forward"][c] - t3["carried_over"][c]
+        t3["carried_forward"][c] = count(max(volume // 8, 5))
+        if prev is not None:
+            t3["carried_over"][c] = prev.v("table3", "carried_forward", c)
+            t3["carried_forward"][c] = min(t3["carried_forward"][c], t3["total"][c] + t3["carried_forward"][c])
+        else:
+            t3["carried_over"][c] = min(count(5), t3["total"][c] + t3["carried_forward"][c])
+        # new = handled + forward − over must not be negative: handle more when the carry is large
+        short = t3["carried_over"][c] - t3["total"][c] - t3["carried_forward"][c]  # type: ignore[operator]
+        if short > 0:
+            t3[leaves[0]][c] += short  # type: ignore[operator]
+            t3["total"][c] += short  # type: ignore[operator]
+        t3["new_received"][c] = t3["total"][c] + t3["carried_forward"][c] - t3["carried_over"][c]  # type: ignore[operator]
     for r in t3.values():
         r["total"] = sum((r[c] for c in C6), Decimal(0))  # type: ignore[misc]
     t4: dict[str, dict[str, Value]] = {}
@@ -112,27 +124,30 @@ def synthetic_truth(name: str, template: str, year: int, seed: int) -> Truth:
         parts = {p: count(6) for p in T4_PARTS}
         t4[r] = {**parts, "total": sum(parts.values(), Decimal(0))}
     t2: dict[str, dict[str, Value]] = {}
+    chained = prev is not None and prev.template == template
     for row in TABLE2_ROWS[template]:
         cols = [c.key for c in row.columns]
+        last = prev.values["table2"].get(row.key) if chained and prev else None
         if "issued" in cols:
             issued, repealed = count(30), count(5)
-            t2[row.key] = {"issued": issued, "repealed": repealed, "in_force": issued + Decimal(rnd.randint(0, 400))}
+            base = last["in_force"] if last else Decimal(rnd.randint(0, 400)) + repealed
+            repealed = min(repealed, base)  # type: ignore[type-var]
+            t2[row.key] = {"issued": issued, "repealed": repealed, "in_force": base + issued - repealed}
         elif "newly_made" in cols:
             made = count(30)
             t2[row.key] = {"newly_made": made, "newly_published": made, "total_published": made + rnd.randint(0, 400)}
         elif "prev_year_items" in cols:
-            prev = Decimal(rnd.randint(0, 3000))
-            change = Decimal(rnd.randint(-int(min(prev, 50)), 50))
-            t2[row.key] = {"prev_year_items": prev, "items_change": change}
+            prev_items = last["prev_year_items"] + last["items_change"] if last else Decimal(rnd.randint(0, 3000))
+            change = Decimal(rnd.randint(-int(min(prev_items, 50)), 50))
+            t2[row.key] = {"prev_year_items": prev_items, "items_change": change}
             if "decisions" in cols:
-                t2[row.key]["decisions"] = Decimal(rnd.randint(0, 400000))
+                t2[row.key]["decisions"] = Decimal(rnd.randint(0, 400 * volume))
         elif "fee_amount" in cols:
             t2[row.key] = {"fee_amount": Decimal(rnd.randint(0, 9_999_999)) / Decimal(10000)}
         elif "procurement_items" in cols:
             t2[row.key] = {"procurement_items": count(100), "procurement_amount": Decimal(rnd.randint(0, 10**9))}
         else:
-            t2[row.key] = {"decisions": Decimal(rnd.randint(0, 500000))}
-    agency = "某某市某某区人民政府办公室"
+            t2[row.key] = {"decisions": Decimal(rnd.randint(0, 500 * volume))}
     return Truth(name, f"{agency}{year}年政府信息公开工作年度报告", agency, year, template, layout,
                  {"table2": t2, "table3": t3, "table4": t4})
 

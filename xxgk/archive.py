@@ -20,7 +20,7 @@ from pathlib import Path
 from xxgk.model import Issue, ParseResult
 
 # Files that describe an article rather than hold it.
-METADATA_FILES = frozenset({"links.tsv", "MANIFEST.tsv", "README.md", "meta.json", "index.json"})
+METADATA_FILES = frozenset({"links.tsv", "MANIFEST.tsv", "manifest.jsonl", "README.md", "meta.json", "index.json"})
 _PAGE_FILES = ("page.html", "page.htm", "page.txt")
 _DOC_ID = re.compile(r"^\d+[_\-\s]+")
 # Which shape to trust when several parse: structure first (cells with printed boundaries).

@@ -1,0 +1,252 @@
+"""A synthetic national corpus: N report documents of bodies across China, for the scale bench.
+
+Bodies sit in the real administrative divisions (the vendored areacodes dataset,
+``data/areacodes/result.csv``): every county, city and province has its government (an
+``area`` report), its government office and departments; counties have townships. Every body
+publishes every year of its series, so cross-year rules have pairs (R17–R19 hold by
+construction), except where the corpus plants what the warehouse must find:
+
+* publisher errors at a known rate (one total changed: R02 or R06 fails), listed in the manifest;
+* late reports (posted after the 条例 第四十九条 deadline: departments 31 January, governments
+  31 March), missing years (a body that published the year before publishes nothing), and
+  silent edits (a second version of a report, one number changed, posted later).
+
+Volumes are skewed like real ones: most bodies receive 0–10 applications a year, a few cities
+and provinces thousands. Documents are rendered in the shapes portals produce (the simulator's
+TRS-style HTML page, the crawler archives' flattened text, the official Word template filled
+in; PDFs optional, LibreOffice is slow) and written in a crawler archive's layout (one folder
+per article), which a ``directory`` source ingests; ``manifest.jsonl`` holds the truth.
+
+    .venv/bin/python bench/national.py OUT_DIR --reports 10000 [--seed 1] [--pdf-share 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import sys
+import time
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.shapes import (  # noqa: E402
+    Truth,
+    docx_applies,
+    docx_to_pdf,
+    layout,
+    shape_docx,
+    shape_html,
+    shape_text_content,
+    synthetic_truth,
+)
+
+AREACODES = ROOT / "data" / "areacodes" / "result.csv"
+YEARS = tuple(range(2019, 2025))
+DEPARTMENTS = ("财政局", "教育局", "民政局", "司法局", "卫生健康委员会", "自然资源和规划局", "生态环境局",
+               "住房和城乡建设局", "交通运输局", "农业农村局", "市场监督管理局", "应急管理局", "信访局")
+LEVEL = {"省级": "province", "地级": "city", "县级": "county"}
+
+
+@dataclass(frozen=True)
+class Body:
+    agency: str
+    region_code: str
+    kind: str  # government | office | department | township
+    level: str  # province | city | county
+
+    @property
+    def scope(self) -> str:
+        return "area" if self.kind == "government" else "agency"
+
+    @property
+    def deadline_month(self) -> int:
+        """条例 第四十九条: governments at county level and above by 31 March, their departments by 31 January."""
+        return 3 if self.kind == "government" else 1
+
+
+def regions(path: Path = AREACODES) -> list[tuple[str, str, str]]:
+    """(code, full name, level) of the divisions in use at the end of the dataset."""
+    out = []
+    with path.open(encoding="utf-8-sig") as f:
+        for row in csv.DictReader(f):
+            if row["状态"] != "在用" or row["级别"] not in LEVEL:
+                continue
+            level = LEVEL[row["级别"]]
+            prefix = row["一级行政区"] if level != "province" else ""
+            if level == "county" and row["二级行政区"] not in ("", "直辖"):
+                prefix += row["二级行政区"]
+            name = row["名称"] if level == "province" else prefix + row["名称"]
+            out.append((row["代码"], name, level))
+    return out
+
+
+def bodies(n: int, rnd: random.Random, areacodes: Path = AREACODES) -> list[Body]:
+    """``n`` reporting bodies, spread over the divisions like the real population."""
+    places = regions(areacodes)
+    rnd.shuffle(places)
+    out: list[Body] = []
+    for code, name, level in places:
+        out += [Body(f"{name}人民政府", code, "government", level),
+                Body(f"{name}人民政府办公室", code, "office", level)]
+        out += [Body(f"{name}{d}", code, "department", level) for d in rnd.sample(DEPARTMENTS, 6)]
+        if level == "county":
+            out += [Body(f"{name}第{i}街道办事处", code, "township", level) for i in range(1, 4)]
+        if len(out) >= n:
+            break
+    return out[:n]
+
+
+def volume(body: Body, rnd: random.Random) -> int:
+    """Applications scale: most bodies 0–10 a year, governments of cities and provinces thousands."""
+    if body.kind == "government" and body.level in ("city", "province"):
+        return rnd.choice([300, 1000, 3000])
+    if body.kind in ("government", "office"):
+        return rnd.choice([10, 40, 120])
+    return rnd.choice([2, 4, 8, 10, 20])
+
+
+@dataclass
+class Doc:
+    truth: Truth
+    body: Body
+    version: int  # 1, or 2 for a silent edit
+    posted: date
+    shape: str  # html | text | docx | pdf
+    planted: str | None  # the rule a planted publisher error breaks
+
+
+def series(body: Body, rnd: random.Random, seed: int, rates: dict[str, float]) -> Iterator[Doc]:
+    """The body's reports, one per year (with the planted gaps, errors, delays and edits)."""
+    prev: Truth | None = None
+    v = volume(body, rnd)
+    for year in YEARS:
+        template = "2019" if year <= 2020 else "2021"
+        truth = synthetic_truth(f"{body.region_code}-{body.agency}-{year}", template, year,
+                                seed * 1_000_003 + zlib.crc32(f"{body.agency}{year}".encode()), agency=body.agency,
+                                volume=v, prev=prev)
+        prev = truth
+        if year > YEARS[0] and rnd.random() < rates["missing"]:
+            continue  # published the year before, nothing this year
+        deadline = date(year + 1, body.deadline_month, 31 if body.deadline_month == 1 else 31)
+        posted = deadline - timedelta(days=rnd.randint(0, 40))
+        if rnd.random() < rates["late"]:
+            posted = deadline + timedelta(days=rnd.randint(1, 90))
+        planted = None
+        if rnd.random() < rates["error"]:
+            truth, planted = plant_error(truth, rnd)
+        shape = rnd.choices(["html", "text", "docx", "pdf"],
+                            [0.6, 0.25, 0.15 - rates["pdf"], rates["pdf"]])[0]
+        if shape in ("docx", "pdf") and not docx_applies(truth):
+            shape = "html"
+        yield Doc(truth, body, 1, posted, shape, planted)
+        if rnd.random() < rates["edit"]:
+            yield Doc(silent_edit(truth, rnd), body, 2, posted + timedelta(days=rnd.randint(5, 200)), shape, planted)
+
+
+def plant_error(t: Truth, rnd: random.Random) -> tuple[Truth, str]:
+    """A publisher's error: one printed total that disagrees with its parts."""
+    values = {tb: {r: dict(c) for r, c in rows.items()} for tb, rows in t.values.items()}
+    if rnd.random() < 0.5:
+        values["table4"]["review"]["total"] += 1  # type: ignore[operator]
+        return replace(t, values=values), "R06"
+    values["table3"]["granted"]["total"] += 1  # type: ignore[operator]
+    return replace(t, values=values), "R02"
+
+
+def silent_edit(t: Truth, rnd: random.Random) -> Truth:
+    """A second version posted later with one table-2 number changed (a silent edit)."""
+    values = {tb: {r: dict(c) for r, c in rows.items()} for tb, rows in t.values.items()}
+    row = rnd.choice([r for r in values["table2"] if "decisions" in values["table2"][r]] or list(values["table2"]))
+    col = next(iter(values["table2"][row]))
+    values["table2"][row][col] = (values["table2"][row][col] or Decimal(0)) + 1
+    return replace(t, values=values)
+
+
+def render(doc: Doc) -> tuple[bytes, str]:
+    lay = layout(doc.truth)
+    if doc.shape == "text":
+        return shape_text_content(lay, header=True), "page.txt"
+    if doc.shape in ("docx", "pdf"):
+        return shape_docx(doc.truth), "report.docx"
+    return shape_html(lay), "page.html"
+
+
+def write(out: Path, n_reports: int, seed: int, rates: dict[str, float], areacodes: Path = AREACODES
+          ) -> dict[str, int]:
+    """Write about ``n_reports`` documents under ``out`` (a crawler archive's layout) and
+    ``out/manifest.jsonl``; returns counts."""
+    rnd = random.Random(seed)
+    per_body = len(YEARS) * (1 - rates["missing"]) * (1 + rates["edit"])
+    counts = {"documents": 0, "bodies": 0, "planted_errors": 0, "late": 0, "edits": 0, "pdf": 0}
+    out.mkdir(parents=True, exist_ok=True)
+    pdf_batch: dict[str, bytes] = {}
+    with (out / "manifest.jsonl").open("w", encoding="utf-8") as manifest:
+        for body in bodies(int(n_reports / per_body) + 1, rnd, areacodes):
+            counts["bodies"] += 1
+            for doc in series(body, rnd, seed, rates):
+                if counts["documents"] >= n_reports:
+                    break
+                data, name = render(doc)
+                folder = out / body.region_code[:2] / body.region_code / f"{doc.truth.year}" / (
+                    f"{counts['documents']}_{doc.truth.title}" + (f"_v{doc.version}" if doc.version > 1 else ""))
+                folder.mkdir(parents=True, exist_ok=True)
+                if doc.shape == "pdf":
+                    pdf_batch[str(folder)] = data
+                    name = "report.pdf"
+                else:
+                    (folder / name).write_bytes(data)
+                counts["documents"] += 1
+                counts["planted_errors"] += doc.planted is not None
+                counts["edits"] += doc.version > 1
+                deadline = date(doc.truth.year + 1, body.deadline_month, 31)
+                counts["late"] += doc.posted > deadline
+                manifest.write(json.dumps({
+                    "path": str((folder / name).relative_to(out)), "agency": body.agency, "region_code": body.region_code,
+                    "level": body.level, "kind": body.kind, "scope": body.scope, "year": doc.truth.year,
+                    "template": doc.truth.template, "version": doc.version, "posted": doc.posted.isoformat(),
+                    "deadline": deadline.isoformat(), "shape": doc.shape, "planted_error": doc.planted,
+                    "values": {tb: {r: {c: None if v is None else str(v) for c, v in cols.items()}
+                                    for r, cols in rows.items()} for tb, rows in doc.truth.values.items()},
+                }, ensure_ascii=False) + "\n")
+            if counts["documents"] >= n_reports:
+                break
+    for i in range(0, len(pdf_batch), 200):  # LibreOffice converts in batches
+        chunk = dict(list(pdf_batch.items())[i:i + 200])
+        for folder, pdf in docx_to_pdf(chunk).items():
+            (Path(folder) / "report.pdf").write_bytes(pdf)
+            counts["pdf"] += 1
+    return counts
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("out", type=Path)
+    ap.add_argument("--reports", type=int, default=1000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--error-rate", type=float, default=0.01)
+    ap.add_argument("--late-rate", type=float, default=0.1)
+    ap.add_argument("--missing-rate", type=float, default=0.03)
+    ap.add_argument("--edit-rate", type=float, default=0.02)
+    ap.add_argument("--pdf-share", type=float, default=0.0)
+    ap.add_argument("--areacodes", type=Path, default=AREACODES, help="the divisions (areacodes result.csv)")
+    a = ap.parse_args()
+    rates = {"error": a.error_rate, "late": a.late_rate, "missing": a.missing_rate, "edit": a.edit_rate,
+             "pdf": a.pdf_share}
+    t = time.perf_counter()
+    counts = write(a.out, a.reports, a.seed, rates, a.areacodes)
+    print(f"{counts['documents']} documents of {counts['bodies']} bodies in {time.perf_counter() - t:.1f} s: "
+          f"{counts['planted_errors']} planted errors, {counts['late']} late, {counts['edits']} silent edits, "
+          f"{counts['pdf']} PDFs -> {a.out}")
+
+
+if __name__ == "__main__":
+    main()
