@@ -210,7 +210,8 @@ def write(out: Path, n_reports: int, seed: int, rates: dict[str, float], areacod
                 deadline = date(doc.truth.year + 1, body.deadline_month, 31)
                 counts["late"] += doc.posted > deadline
                 manifest.write(json.dumps({
-                    "path": str((folder / name).relative_to(out)), "agency": body.agency, "region_code": body.region_code,
+                    "path": str((folder / name).relative_to(out)), "agency": body.agency,
+                    "region_code": body.region_code,
                     "level": body.level, "kind": body.kind, "scope": body.scope, "year": doc.truth.year,
                     "template": doc.truth.template, "version": doc.version, "posted": doc.posted.isoformat(),
                     "deadline": deadline.isoformat(), "shape": doc.shape, "planted_error": doc.planted,
