@@ -122,7 +122,8 @@ def _fill_summary(s: RunSummary, db: Path) -> None:
             "SELECT rule, count(DISTINCT report_id) FROM rule_result WHERE status = 'fail' GROUP BY 1 ORDER BY 1"
         ).fetchall())
         s.excluded_from_marts = con.execute(
-            "SELECT count(*) FROM v_report WHERE NOT in_marts AND parse_status IN ('parsed', 'partial')").fetchall()[0][0]
+            "SELECT count(*) FROM v_report WHERE NOT in_marts AND parse_status IN ('parsed', 'partial')"
+        ).fetchall()[0][0]
         s.mart_rows = con.execute("SELECT count(*) FROM mart_region_year").fetchall()[0][0]
     finally:
         con.close()

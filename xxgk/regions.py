@@ -38,10 +38,10 @@ _SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治�
              "盟", "旗")
 # The 56 nationalities as they appear inside autonomous divisions' names (延边朝鲜族自治州 → 延边).
 _ETHNIC = tuple(sorted((
-    "蒙古族 回族 藏族 维吾尔族 维吾尔 苗族 彝族 壮族 布依族 朝鲜族 满族 侗族 瑶族 白族 土家族 哈尼族 哈萨克族 傣族 黎族 "
-    "傈僳族 佤族 畲族 高山族 拉祜族 水族 东乡族 纳西族 景颇族 柯尔克孜族 土族 达斡尔族 仫佬族 羌族 布朗族 撒拉族 毛南族 "
-    "仡佬族 锡伯族 阿昌族 普米族 塔吉克族 怒族 乌孜别克族 俄罗斯族 鄂温克族 德昂族 保安族 裕固族 京族 塔塔尔族 独龙族 "
-    "鄂伦春族 赫哲族 门巴族 珞巴族 基诺族 各族").split(), key=len, reverse=True))
+    "蒙古族 回族 藏族 维吾尔族 维吾尔 苗族 彝族 壮族 布依族 朝鲜族 满族 侗族 瑶族 白族 土家族 哈尼族 哈萨克族 傣族 "
+    "黎族 傈僳族 佤族 畲族 高山族 拉祜族 水族 东乡族 纳西族 景颇族 柯尔克孜族 土族 达斡尔族 仫佬族 羌族 布朗族 撒拉族 "
+    "毛南族 仡佬族 锡伯族 阿昌族 普米族 塔吉克族 怒族 乌孜别克族 俄罗斯族 鄂温克族 德昂族 保安族 裕固族 京族 塔塔尔族 "
+    "独龙族 鄂伦春族 赫哲族 门巴族 珞巴族 基诺族 各族").split(), key=len, reverse=True))
 # A short name followed by these is a township, street or road of that name (长安镇), not the division.
 _NOT_DIVISION_AFTER = tuple("镇乡村街路道巷里")
 # Bodies of the central government: their region is the nation.

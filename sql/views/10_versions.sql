@@ -8,7 +8,7 @@ CREATE OR REPLACE VIEW report_version AS
 WITH seen AS (
     SELECT sha256,
            min(first_seen_at) AS first_seen_at,
-           max(coalesce(last_seen_at, first_seen_at)) AS last_seen_at,
+           max(greatest(coalesce(last_seen_at, first_seen_at), first_seen_at)) AS last_seen_at,
            min(published_hint) AS posted,
            list(DISTINCT locator ORDER BY locator) AS locators,
            list(DISTINCT source_id ORDER BY source_id) AS sources

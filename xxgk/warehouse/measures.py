@@ -125,7 +125,8 @@ MEASURES: tuple[Measure, ...] = (
     Measure("regulations_in_force_2021", "规章 现行有效件数", "件", ("2021",),
             _t2("2021", "art20_1.regulations", "in_force"), "2021 template only."),
     Measure("fee_amount_2021", "行政事业性收费 本年收费金额（万元）", "万元", ("2021",),
-            _t2("2021", "art20_8.admin_fees", "fee_amount"), "2021 only (money, 万元); unrelated to the 2019 fee item counts."),
+            _t2("2021", "art20_8.admin_fees", "fee_amount"),
+            "2021 only (money, 万元); unrelated to the 2019 fee item counts."),
     Measure("procurement_amount_2019", "政府集中采购 采购总金额（元）", "元", ("2019",),
             _t2("2019", "art20_9.centralized_procurement", "procurement_amount"), "2019 only (money, 元)."),
 )
