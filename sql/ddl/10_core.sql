@@ -15,7 +15,7 @@ CREATE TABLE IF NOT EXISTS document (
     published_hint  VARCHAR,            -- posting date on the list page, if any
     parent_sha256   VARCHAR,            -- the article page an attachment was linked from
     first_seen_at   TIMESTAMP NOT NULL,
-    last_seen_at    TIMESTAMP,          -- start (UTC) of the last crawl night that found these bytes at this locator
+    last_seen_at    TIMESTAMP,          -- start (UTC) of the last crawl night that found this content (any locator)
     PRIMARY KEY (sha256, locator)
 );
 -- Warehouses created before last_seen_at existed get the column (NULL: use first_seen_at).

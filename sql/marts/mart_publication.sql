@@ -7,7 +7,8 @@
 -- and a zone's area report) by 31 March; the departments of governments at county level and
 -- above (offices included) by 31 January; township and street bodies have no statutory deadline
 -- there. Reports for 2018 and before fall under the 2008 条例 (第三十一条): 31 March for all.
--- "as of" is the start of the latest crawl night (today without crawl data).
+-- "As of" is the latest crawl night (today without crawl data); withdrawn: no live list entry
+-- points at any version any more.
 CREATE OR REPLACE TABLE mart_publication AS
 WITH content AS (  -- what a version says: its cells (status and value), else its bytes
     SELECT report_id, md5(string_agg(concat_ws('|', "table", "row", col, status, CAST(value AS VARCHAR)), ';'
@@ -19,11 +20,10 @@ v AS (
            try_cast(left(v.posted, 10) AS DATE) AS posted_date
     FROM report_version v LEFT JOIN content c USING (report_id)
 ),
-gone AS (  -- versions no longer listed anywhere on their site
-    SELECT v.report_id, bool_and(i.status = 'gone') AS gone
-    FROM v, unnest(v.locators) AS u(loc)
-    JOIN crawl_item i ON i.url = u.loc
-    GROUP BY v.report_id
+listed AS (  -- whether a live list entry still points at a version (NULL: not from the crawler)
+    SELECT v.agency_key, v.report_year, bool_or(i.status = 'live') AS live
+    FROM v JOIN crawl_item i ON i.sha256 = v.sha256
+    GROUP BY ALL
 ),
 body_year AS (
     SELECT v.agency_key, v.report_year,
@@ -34,18 +34,19 @@ body_year AS (
            min(v.first_seen_at) AS first_seen_at,
            max(v.last_seen_at) AS last_seen_at,
            min(v.posted_date) AS posted,
-           bool_and(coalesce(g.gone, false)) AS withdrawn,
            bool_or(v.scope = 'area') AS area_scope
-    FROM v LEFT JOIN gone g USING (report_id)
+    FROM v
     GROUP BY ALL
 ),
-as_of_date AS (
-    SELECT coalesce(CAST(max(started_at) AS DATE), current_date) AS as_of FROM crawl_night
+as_of_date AS (  -- the latest crawl night: its label when that is a date (the default), else its start
+    SELECT coalesce(max(coalesce(try_cast(night AS DATE), CAST(started_at AS DATE))), current_date) AS as_of
+    FROM crawl_night
 ),
 kind AS (
     SELECT b.*, a.name AS agency, a.agency_type, a.region_code, a.region_name, a.city_code, a.province_code,
-           c.report_id AS current_report_id
+           c.report_id AS current_report_id, coalesce(NOT l.live, false) AS withdrawn
     FROM body_year b
+    LEFT JOIN listed l USING (agency_key, report_year)
     LEFT JOIN agency a USING (agency_key)
     LEFT JOIN report_current c USING (agency_key, report_year)
 ),

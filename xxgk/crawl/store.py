@@ -177,9 +177,10 @@ class CrawlStore:
                         [*astuple(document), datetime.now(UTC).replace(tzinfo=None), self.night_started])
                 if item is not None and item.sha256 and item.status == "live" \
                         and item.last_outcome in ("ok", "not_modified"):
-                    self.con.execute("UPDATE document SET last_seen_at = ? WHERE sha256 = ? AND locator = ? "
+                    # the content was seen tonight, at this URL or (a moved page, a twin) under another
+                    self.con.execute("UPDATE document SET last_seen_at = ? WHERE sha256 = ? "
                                      "AND last_seen_at IS DISTINCT FROM ?",
-                                     [self.night_started, item.sha256, item.url, self.night_started])
+                                     [self.night_started, item.sha256, self.night_started])
                 self.con.execute("COMMIT")
             except BaseException:
                 self.con.execute("ROLLBACK")
