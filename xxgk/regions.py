@@ -309,9 +309,15 @@ def _pick(found: list[Mention], year: int | None, context: frozenset[str] = froz
 
 
 def find_in(text: str, year: int | None = None) -> Division | None:
-    """The most specific division named in ``text`` (county over city over province), or None
-    when nothing is named or a shared name cannot be told apart."""
-    return _pick(mentions(text), year) if text else None
+    """The most specific division named in ``text`` (county over city over province); the nation
+    for a central body (国家…, 国务院…) that names no division; None when nothing is named or a
+    shared name cannot be told apart."""
+    if not text:
+        return None
+    found = mentions(text)
+    if not found:
+        return NATIONAL if text.startswith(_NATIONAL_PREFIXES) else None
+    return _pick(found, year)
 
 
 @lru_cache(maxsize=4096)
@@ -358,10 +364,6 @@ def _gaps(cut: list[Mention], n: int) -> list[tuple[int, int]]:
     return out
 
 
-def is_national(agency: str) -> bool:
-    return agency.startswith(_NATIONAL_PREFIXES) and find_in(agency) is None
-
-
 def agency_key(agency: str | None, region_code: str | None, year: int | None = None) -> str | None:
     """A stable identity of a reporting body across years: its place's identity code plus its
     name without place names, so 洪泽区人民政府 (2023 title) and 淮安市洪泽区人民政府 (2024 title)
@@ -395,14 +397,14 @@ def place_agency(agency: str | None, year: int | None, source_code: str | None =
         d = _pick(found, year)
         if d is not None:
             return Placement(d, "name")
-        if source_code:
-            context = frozenset(a.code for a in ancestors(source_code, year))
-            d = _pick(found, year, context)
-            if d is not None:
-                return Placement(d, "name+source")
+        for code, how in ((source_code, "name+source"), (parsed_code, "name+body")):
+            if code:
+                d = _pick(found, year, frozenset(a.code for a in ancestors(code, year)))
+                if d is not None:
+                    return Placement(d, how)
         names = "、".join(sorted({m.name for m in found}))
         return Placement(None, "unresolved", f"the name {names} is shared by several divisions")
-    if is_national(text):
+    if text.startswith(_NATIONAL_PREFIXES):
         return Placement(NATIONAL, "national")
     if parsed_code and (d := by_code(parsed_code, year)) is not None:
         return Placement(d, "body")

@@ -82,7 +82,7 @@ def test_a_code_that_changed_name_is_found_by_either_name_in_its_years():
     ("长安镇人民政府", 2022, None),                 # a township named like a district is not the district
     ("海宁市公安局", 2022, "330481"),               # 公安 (公安县) inside a department's name is no place
     ("平潭综合实验区", 2023, "350128"),
-    ("国家模拟局", 2023, None),
+    ("国家模拟局", 2023, "000000"),                 # a central body: the nation
 ])
 def test_names(text, year, code):
     d = regions.find_in(text, year)
