@@ -20,7 +20,8 @@ import duckdb
 from pipelines.definitions import defs
 from pipelines.resources import CrawlSettings, make_resources
 
-STAGE_ORDER = ["documents", "parsed_reports", "cells", "consistency_rules", "mart_region_year", "quality_dashboard",
+STAGE_ORDER = ["documents", "parsed_reports", "cells", "consistency_rules", "region", "agency", "mart_region_year",
+               "mart_agency_year", "mart_hierarchy_check", "mart_publication", "mart_series", "quality_dashboard",
                "published_warehouse"]
 
 
@@ -39,7 +40,7 @@ class RunSummary:
     mart_rows: int = 0
 
 
-_NOT_IN_PROGRESS = {"dagster/row_count", "outcomes"}  # long details stay in the Dagster event log
+_NOT_IN_PROGRESS = {"outcomes"}  # long details stay in the Dagster event log
 
 
 class _ProgressHandler(logging.Handler):
@@ -64,7 +65,8 @@ class _ProgressHandler(logging.Handler):
             self.started[step] = time.monotonic()
         elif kind == "ASSET_MATERIALIZATION":
             md = ev.event_specific_data.materialization.metadata
-            facts = ", ".join(f"{k} {v.value}" for k, v in md.items() if k not in _NOT_IN_PROGRESS)
+            facts = ", ".join(f"{'rows' if k == 'dagster/row_count' else k} {v.value}" for k, v in md.items()
+                              if k not in _NOT_IN_PROGRESS)
             self._line(step, facts)
         elif kind == "ASSET_CHECK_EVALUATION":
             data = ev.event_specific_data
@@ -119,8 +121,10 @@ def _fill_summary(s: RunSummary, db: Path) -> None:
         s.failing_rules = dict(con.execute(
             "SELECT rule, count(DISTINCT report_id) FROM rule_result WHERE status = 'fail' GROUP BY 1 ORDER BY 1"
         ).fetchall())
-        s.excluded_from_marts, s.mart_rows = con.execute(
-            "SELECT coalesce(sum(reports_excluded), 0), count(*) FROM mart_region_year").fetchone()
+        s.excluded_from_marts = con.execute(
+            "SELECT count(*) FROM v_report WHERE NOT in_marts AND parse_status IN ('parsed', 'partial')"
+        ).fetchall()[0][0]
+        s.mart_rows = con.execute("SELECT count(*) FROM mart_region_year").fetchall()[0][0]
     finally:
         con.close()
 

@@ -15,8 +15,11 @@ CREATE TABLE IF NOT EXISTS document (
     published_hint  VARCHAR,            -- posting date on the list page, if any
     parent_sha256   VARCHAR,            -- the article page an attachment was linked from
     first_seen_at   TIMESTAMP NOT NULL,
+    last_seen_at    TIMESTAMP,          -- start (UTC) of the last crawl night that found this content (any locator)
     PRIMARY KEY (sha256, locator)
 );
+-- Warehouses created before last_seen_at existed get the column (NULL: use first_seen_at).
+ALTER TABLE document ADD COLUMN IF NOT EXISTS last_seen_at TIMESTAMP;
 
 -- One row per parsed report version (= per document hash).
 CREATE TABLE IF NOT EXISTS report (
@@ -90,12 +93,4 @@ CREATE TABLE IF NOT EXISTS narrative_fact (
     stated          BIGINT NOT NULL,
     in_scope        BOOLEAN NOT NULL,     -- false: the sentence speaks of another population
     PRIMARY KEY (report_id, seq)
-);
-
--- Administrative divisions (GB/T 2260), loaded from data/regions.csv.
-CREATE TABLE IF NOT EXISTS region (
-    code            VARCHAR PRIMARY KEY,
-    name            VARCHAR NOT NULL,
-    level           VARCHAR NOT NULL,     -- province | city | county
-    parent_code     VARCHAR
 );

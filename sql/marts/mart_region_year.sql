@@ -1,85 +1,91 @@
--- Region × year figures from the reports that passed every error-severity rule.
+-- Region × year roll-ups at county, city and province level that count every body once.
 --
--- A report with an error-severity rule failure stays in the warehouse (report, cell,
--- rule_result) but is kept out of these sums; `reports_excluded` says how many.
--- Where an agency has several versions of the same year's report, the latest-seen version
--- counts. Blank and placeholder cells count as 0 (blank_as_zero, spec §3.1); inferred cells
--- count with their inferred value; a report with illegible or ambiguous table-3/4 cells is
--- counted in `reports_incomplete` (its unknown cells add nothing).
+-- The reports inside a region (placed there in their report year, or in a division below it)
+-- are summed, except a report another one already covers: a government's area report
+-- (scope 'area', placed in the region it governs) covers every report inside its region, and a
+-- zone's or township's area report covers the bodies named after it (平潭综合实验区 →
+-- 平潭综合实验区经济发展局). So a region with its government's area report has exactly that
+-- report as its figure; one without it sums its bodies (and its sub-areas' figures).
+-- mart_region_year_member lists the reports behind every row.
+CREATE OR REPLACE TABLE mart_region_year_member AS
+SELECT y.level, y.code AS region_code, y.report_year, y.report_id, y.agency_key,
+       CASE WHEN y.area_gov AND y.region_code = y.code THEN 'area_report'
+            WHEN y.area_gov OR y.sub_area THEN 'sub_area_report'
+            ELSE 'body' END AS role
+FROM region_report y
+WHERE NOT EXISTS (SELECT 1 FROM region_cover c WHERE c.level = y.level AND c.code = y.code
+                  AND c.report_year = y.report_year AND c.y_id = y.report_id)
+ORDER BY y.level, y.code, y.report_year, y.report_id;
+
 CREATE OR REPLACE TABLE mart_region_year AS
-WITH latest AS (
-    SELECT r.*
-    FROM report r
-    JOIN (SELECT sha256, min(first_seen_at) AS seen FROM document GROUP BY sha256) d USING (sha256)
-    WHERE r.parse_status IN ('parsed', 'partial')
-    QUALIFY row_number() OVER (
-        PARTITION BY coalesce(r.agency, r.report_id), r.report_year ORDER BY d.seen DESC, r.report_id) = 1
+WITH placed AS (  -- every current report inside each region row, in the marts or not
+    SELECT 'county' AS level, rr.county_code AS code, c.report_year, c.report_id, o.report_id IS NOT NULL AS ok,
+           c.parse_status IN ('parsed', 'partial') AS has_cells,
+           c.scope = 'area' AND rr.agency_type = 'government' AND rr.body_level = rr.region_level
+               AND rr.region_code = rr.county_code AS area_gov
+    FROM report_current c JOIN report_region rr USING (report_id) LEFT JOIN report_ok o USING (report_id)
+    WHERE rr.county_code IS NOT NULL
+    UNION ALL
+    SELECT 'city', rr.city_code, c.report_year, c.report_id, o.report_id IS NOT NULL,
+           c.parse_status IN ('parsed', 'partial'),
+           c.scope = 'area' AND rr.agency_type = 'government' AND rr.body_level = rr.region_level
+               AND rr.region_code = rr.city_code
+    FROM report_current c JOIN report_region rr USING (report_id) LEFT JOIN report_ok o USING (report_id)
+    WHERE rr.city_code IS NOT NULL
+    UNION ALL
+    SELECT 'province', rr.province_code, c.report_year, c.report_id, o.report_id IS NOT NULL,
+           c.parse_status IN ('parsed', 'partial'),
+           c.scope = 'area' AND rr.agency_type = 'government' AND rr.body_level = rr.region_level
+               AND rr.region_code = rr.province_code
+    FROM report_current c JOIN report_region rr USING (report_id) LEFT JOIN report_ok o USING (report_id)
+    WHERE rr.province_code IS NOT NULL
 ),
-flagged AS (
-    SELECT DISTINCT report_id FROM rule_result WHERE status = 'fail' AND severity = 'error'
+inside AS (
+    SELECT level, code, report_year,
+           count(*) FILTER (ok) AS reports_inside,
+           count(*) FILTER (has_cells AND NOT ok) AS reports_excluded,
+           bool_or(area_gov AND NOT ok) AS area_report_excluded
+    FROM placed GROUP BY ALL
 ),
-counted AS (
-    SELECT l.*, (f.report_id IS NOT NULL) AS excluded FROM latest l LEFT JOIN flagged f USING (report_id)
-),
-v AS (
-    SELECT report_id, "table", "row", col,
-        CASE WHEN status IN ('blank', 'placeholder') THEN 0 ELSE value END AS value,
-        status IN ('illegible', 'ambiguous') AS unknown
-    FROM cell
-),
-incomplete AS (
-    SELECT DISTINCT report_id FROM v WHERE unknown AND "table" IN ('table3', 'table4')
-),
-t3 AS (
-    SELECT report_id,
-        sum(value) FILTER ("row" = 'new_received') AS new_received,
-        sum(value) FILTER ("row" = 'carried_over') AS carried_over,
-        sum(value) FILTER ("row" = 'total') AS handled,
-        sum(value) FILTER ("row" = 'carried_forward') AS carried_forward,
-        sum(value) FILTER ("row" = 'granted') AS granted,
-        sum(value) FILTER ("row" = 'partially_granted') AS partially_granted,
-        sum(value) FILTER ("row" LIKE 'denied.%' AND "row" <> 'denied.total') AS denied,
-        sum(value) FILTER ("row" LIKE 'unable.%' AND "row" <> 'unable.total') AS unable,
-        sum(value) FILTER ("row" LIKE 'not_processed.%' AND "row" <> 'not_processed.total') AS not_processed,
-        -- （六）其他处理: the 2021 leaves, or the single printed row of the 2019 layout
-        coalesce(sum(value) FILTER ("row" IN ('other.no_correction', 'other.fee_unpaid', 'other.other')),
-                 sum(value) FILTER ("row" = 'other.total')) AS other_handling
-    FROM v WHERE "table" = 'table3' AND col = 'total'
-    GROUP BY report_id
-),
-t4 AS (
-    SELECT report_id,
-        sum(value) FILTER ("row" = 'review' AND col = 'total') AS review_total,
-        sum(value) FILTER ("row" = 'review' AND col = 'corrected') AS review_corrected,
-        sum(value) FILTER ("row" <> 'review' AND col = 'total') AS litigation_total,
-        sum(value) FILTER ("row" <> 'review' AND col = 'corrected') AS litigation_corrected
-    FROM v WHERE "table" = 'table4'
-    GROUP BY report_id
+sums AS (
+    SELECT m.level, m.region_code AS code, m.report_year,
+           count(*) AS reports,
+           any_value(m.report_id) FILTER (m.role = 'area_report') AS area_report_id,
+           count(*) FILTER (f.incomplete) AS reports_incomplete,
+           sum(f.new_received) AS new_received, sum(f.carried_over) AS carried_over, sum(f.handled) AS handled,
+           sum(f.carried_forward) AS carried_forward, sum(f.granted) AS granted,
+           sum(f.partially_granted) AS partially_granted, sum(f.denied) AS denied, sum(f.unable) AS unable,
+           sum(f.not_processed) AS not_processed, sum(f.other_handling) AS other_handling,
+           sum(f.review_total) AS review_total, sum(f.review_corrected) AS review_corrected,
+           sum(f.litigation_total) AS litigation_total, sum(f.litigation_corrected) AS litigation_corrected
+    FROM mart_region_year_member m JOIN report_figures f USING (report_id)
+    GROUP BY ALL
 )
-SELECT
-    c.region_code,
-    any_value(c.region_name) AS region_name,
-    c.report_year,
-    count(*) FILTER (NOT c.excluded) AS reports,
-    count(*) FILTER (c.excluded) AS reports_excluded,
-    count(i.report_id) FILTER (NOT c.excluded) AS reports_incomplete,
-    sum(t3.new_received) FILTER (NOT c.excluded) AS new_received,
-    sum(t3.carried_over) FILTER (NOT c.excluded) AS carried_over,
-    sum(t3.handled) FILTER (NOT c.excluded) AS handled,
-    sum(t3.carried_forward) FILTER (NOT c.excluded) AS carried_forward,
-    sum(t3.granted) FILTER (NOT c.excluded) AS granted,
-    sum(t3.partially_granted) FILTER (NOT c.excluded) AS partially_granted,
-    sum(t3.denied) FILTER (NOT c.excluded) AS denied,
-    sum(t3.unable) FILTER (NOT c.excluded) AS unable,
-    sum(t3.not_processed) FILTER (NOT c.excluded) AS not_processed,
-    sum(t3.other_handling) FILTER (NOT c.excluded) AS other_handling,
-    sum(t4.review_total) FILTER (NOT c.excluded) AS review_total,
-    sum(t4.review_corrected) FILTER (NOT c.excluded) AS review_corrected,
-    sum(t4.litigation_total) FILTER (NOT c.excluded) AS litigation_total,
-    sum(t4.litigation_corrected) FILTER (NOT c.excluded) AS litigation_corrected
-FROM counted c
-LEFT JOIN t3 USING (report_id)
-LEFT JOIN t4 USING (report_id)
-LEFT JOIN incomplete i USING (report_id)
-GROUP BY c.region_code, c.report_year
-ORDER BY c.region_code NULLS LAST, c.report_year;
+SELECT i.level, i.code AS region_code,
+       coalesce(g.name, (SELECT arg_max(x.name, x.valid_from) FROM region x WHERE x.code = i.code)) AS region_name,
+       coalesce(g.parent_code, (SELECT arg_max(x.parent_code, x.valid_from) FROM region x WHERE x.code = i.code))
+           AS parent_code,
+       coalesce(g.series_code, i.code) AS series_code,
+       i.report_year,
+       CASE WHEN s.area_report_id IS NOT NULL THEN 'area_report'
+            WHEN s.reports IS NOT NULL THEN 'sum_of_bodies' END AS basis,
+       s.area_report_id,
+       coalesce(s.reports, 0) AS reports,
+       i.reports_inside,
+       i.reports_excluded,
+       coalesce(i.area_report_excluded, false) AS area_report_excluded,
+       coalesce(s.reports_incomplete, 0) AS reports_incomplete,
+       CAST(s.new_received AS BIGINT) AS new_received, CAST(s.carried_over AS BIGINT) AS carried_over,
+       CAST(s.handled AS BIGINT) AS handled, CAST(s.carried_forward AS BIGINT) AS carried_forward,
+       CAST(s.granted AS BIGINT) AS granted, CAST(s.partially_granted AS BIGINT) AS partially_granted,
+       CAST(s.denied AS BIGINT) AS denied, CAST(s.unable AS BIGINT) AS unable,
+       CAST(s.not_processed AS BIGINT) AS not_processed, CAST(s.other_handling AS BIGINT) AS other_handling,
+       CAST(s.review_total AS BIGINT) AS review_total, CAST(s.review_corrected AS BIGINT) AS review_corrected,
+       CAST(s.litigation_total AS BIGINT) AS litigation_total,
+       CAST(s.litigation_corrected AS BIGINT) AS litigation_corrected
+FROM inside i
+LEFT JOIN sums s USING (level, code, report_year)
+LEFT JOIN region g ON g.code = i.code AND g.valid_from <= i.report_year
+                  AND (g.valid_to IS NULL OR i.report_year < g.valid_to)
+WHERE i.reports_inside > 0 OR i.reports_excluded > 0
+ORDER BY CASE i.level WHEN 'province' THEN 1 WHEN 'city' THEN 2 ELSE 3 END, i.code, i.report_year;

@@ -119,6 +119,10 @@ class CrawlStore:
         con.execute("INSERT OR IGNORE INTO crawl_night SELECT ?, coalesce(max(seq), 0) + 1, ? FROM crawl_night",
                     [night, datetime.now(UTC).replace(tzinfo=None)])
         self.seqs: dict[str, int] = dict(con.execute("SELECT night, seq FROM crawl_night").fetchall())
+        # When a document was seen is recorded per night (the night's start), so the versions of
+        # one report seen on the same night tie and the latest night decides (A -> B -> A ends on A).
+        self.night_started: datetime = con.execute(
+            "SELECT started_at FROM crawl_night WHERE night = ?", [night]).fetchone()[0]
 
     def nights_since(self, night: str | None) -> int | None:
         """How many nights ago ``night`` was (0: tonight; None: never)."""
@@ -168,9 +172,15 @@ class CrawlStore:
                                      f"VALUES ({_marks(len(fields(Item)))})", list(astuple(item)))
                 if document is not None:
                     self.con.execute(
-                        f"INSERT OR IGNORE INTO document ({_DOC_COLUMNS}, first_seen_at) "
-                        f"VALUES ({_marks(len(fields(Document)) + 1)})",
-                        [*astuple(document), datetime.now(UTC).replace(tzinfo=None)])
+                        f"INSERT OR IGNORE INTO document ({_DOC_COLUMNS}, first_seen_at, last_seen_at) "
+                        f"VALUES ({_marks(len(fields(Document)) + 2)})",
+                        [*astuple(document), datetime.now(UTC).replace(tzinfo=None), self.night_started])
+                if item is not None and item.sha256 and item.status == "live" \
+                        and item.last_outcome in ("ok", "not_modified"):
+                    # the content was seen tonight, at this URL or (a moved page, a twin) under another
+                    self.con.execute("UPDATE document SET last_seen_at = ? WHERE sha256 = ? "
+                                     "AND last_seen_at IS DISTINCT FROM ?",
+                                     [self.night_started, item.sha256, self.night_started])
                 self.con.execute("COMMIT")
             except BaseException:
                 self.con.execute("ROLLBACK")

@@ -52,8 +52,11 @@ def write_dashboard(con: duckdb.DuckDBPyConnection, out_dir: Path, data_docs_ind
         "WHERE parse_status NOT IN ('parsed', 'partial') ORDER BY parse_status, source").fetchall()
     statuses = con.execute("SELECT status, count(*) FROM cell GROUP BY 1 ORDER BY 2 DESC").fetchall()
     marts = con.execute(
-        "SELECT region_name, report_year, reports, reports_excluded, reports_incomplete FROM mart_region_year "
-        "ORDER BY region_code, report_year").fetchall()
+        "SELECT level || ' ' || region_name, report_year, reports, reports_excluded, reports_incomplete "
+        "FROM mart_region_year ORDER BY region_code, report_year").fetchall()
+    unresolved = con.execute(
+        "SELECT name, documents, first_year, last_year, array_to_string(sources, ' '), place_note "
+        "FROM v_unresolved_agency").fetchall()
 
     e = html.escape
     docs_link = os.path.relpath(data_docs_index, out_dir)
@@ -84,6 +87,11 @@ def write_dashboard(con: duckdb.DuckDBPyConnection, out_dir: Path, data_docs_ind
                  "<th>reports in figures</th><th>excluded (error rules)</th><th>incomplete</th></tr>")
     parts += [f"<tr><td>{e(r or '(unknown)')}</td><td>{y}</td><td class='num'>{n}</td><td class='num'>{x}</td>"
               f"<td class='num'>{i}</td></tr>" for r, y, n, x, i in marts]
+    parts.append("</table><h2>Bodies not placed in a region</h2><p>Listed, never guessed: their reports stay out "
+                 "of the regional roll-ups.</p><table id='unresolved'><tr><th>body</th><th>documents</th>"
+                 "<th>years</th><th>sources</th><th>why</th></tr>")
+    parts += [f"<tr><td>{e(n)}</td><td class='num'>{d}</td><td>{y0}–{y1}</td><td>{e(s or '')}</td>"
+              f"<td>{e(w or '')}</td></tr>" for n, d, y0, y1, s, w in unresolved]
     parts.append("</table>")
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "index.html"

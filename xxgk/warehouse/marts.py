@@ -1,30 +1,36 @@
-"""Building the aggregate marts from ``sql/marts/*.sql`` (each file replaces its table)."""
+"""Views and marts: ``sql/views/*.sql`` (report versions, measures, friendly views) and
+``sql/marts/*.sql`` (each file replaces its tables), run after the rule checks."""
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
+import re
 
 import duckdb
 
-from xxgk.regions import REGIONS_CSV
 from xxgk.warehouse.db import SQL_DIR, transaction
 
+MARTS = tuple(sorted(p.stem for p in (SQL_DIR / "marts").glob("*.sql")))
+_CREATED = re.compile(r"CREATE OR REPLACE TABLE (\w+)")
 
-def load_regions(con: duckdb.DuckDBPyConnection, path: Path = REGIONS_CSV) -> int:
-    """Replace the ``region`` dimension with the bundled GB/T 2260 table."""
-    with path.open(encoding="utf-8") as f:
-        rows = [[r["code"], r["name"], r["level"], r["parent_code"] or None] for r in csv.DictReader(f)]
+
+def apply_views(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create every view in name order (they read the dimensions, so after those)."""
     with transaction(con):
-        con.execute("DELETE FROM region")
-        con.executemany("INSERT INTO region VALUES (?, ?, ?, ?)", rows)
-    return len(rows)
+        for f in sorted((SQL_DIR / "views").glob("*.sql")):
+            con.execute(f.read_text(encoding="utf-8"))
+
+
+def build_mart(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, int]:
+    """Run ``sql/marts/<name>.sql`` in one transaction; rows of every table it creates."""
+    text = (SQL_DIR / "marts" / f"{name}.sql").read_text(encoding="utf-8")
+    with transaction(con):
+        con.execute(text)
+    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in _CREATED.findall(text)}
 
 
 def build_marts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Run every mart file in name order; returns rows per mart table."""
-    counts = {}
-    for f in sorted((SQL_DIR / "marts").glob("*.sql")):
-        con.execute(f.read_text(encoding="utf-8"))
-        counts[f.stem] = con.execute(f"SELECT count(*) FROM {f.stem}").fetchone()[0]
+    """Every mart, in dependency order (mart_region_year before mart_hierarchy_check)."""
+    counts: dict[str, int] = {}
+    for name in sorted(MARTS, key=lambda n: (n == "mart_hierarchy_check", n)):
+        counts.update(build_mart(con, name))
     return counts
