@@ -10,6 +10,9 @@ its subclass :class:`~xxgk.extract.errors.TooLarge` (an input limit of
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+
 from xxgk.document import Document, Paragraph
 from xxgk.extract import limits, sniff
 from xxgk.extract.errors import NotAReport, TooLarge, Unreadable
@@ -21,15 +24,23 @@ __all__ = ["NotAReport", "TooLarge", "Unreadable", "extract"]
 def extract(data: bytes, name: str = "") -> Document:
     limits.check("input bytes", len(data), limits.MAX_INPUT_BYTES)
     doc = _extract(data, name)
-    limits.check("extracted characters", text_size(doc), limits.MAX_TEXT_CHARS)
+    texts = list(_texts(doc))
+    limits.check("extracted characters", sum(len(t) for t in texts), limits.MAX_TEXT_CHARS)
+    longest = max((len(m.group(0)) for t in texts for m in _LONG_DIGITS.finditer(t)), default=0)
+    limits.check("longest run of digits", longest, limits.MAX_DIGIT_RUN)
     return doc
 
 
-def text_size(doc: Document) -> int:
-    """Characters of text in a document's paragraphs and (original, not span-copied) cells."""
-    return sum(len(b.text) if isinstance(b, Paragraph)
-               else sum(len(c.text) for row in b.rows for c in row if not c.is_span_copy)
-               for b in doc.blocks)
+_LONG_DIGITS = re.compile(rf"\d{{{limits.MAX_DIGIT_RUN + 1},}}")
+
+
+def _texts(doc: Document) -> Iterator[str]:
+    """The text of a document's paragraphs and (original, not span-copied) cells."""
+    for b in doc.blocks:
+        if isinstance(b, Paragraph):
+            yield b.text
+        else:
+            yield from (c.text for row in b.rows for c in row if not c.is_span_copy)
 
 
 def _extract(data: bytes, name: str) -> Document:

@@ -158,13 +158,11 @@ def table_grid(table: lxml.etree._Element, number: int) -> Table:
 def _span(value: str | None, most: int) -> int:
     """Span attribute as a positive int; portals write ``colspan="3 "``, garbage, or a rowspan
     reaching past the table's last row."""
-    if not value:
+    m = re.match(r"\d+", value.strip()) if value else None
+    if m is None:
         return 1
-    v = value.strip()
-    if not v.isdigit():
-        m = re.match(r"\d+", v)
-        v = m.group(0) if m else "1"
-    return max(1, min(int(v), most))
+    digits = m.group(0)  # decimal digits only (int() refuses "²", which str.isdigit accepts)
+    return most if len(digits) > 9 else max(1, min(int(digits), most))
 
 
 _XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # C0 controls lxml refuses to store

@@ -16,6 +16,10 @@ from xxgk.extract.errors import TooLarge
 MAX_INPUT_BYTES = 128 * 2**20
 #: Characters of text one document may extract to [a long report: ~60,000].
 MAX_TEXT_CHARS = 4_000_000
+#: Longest run of digits in the text [a count: ~10 digits; a glued table row: ~60]. Every
+#: number is read with int() or Decimal somewhere; past 4,300 digits Python refuses, and
+#: reading huge runs costs quadratic time.
+MAX_DIGIT_RUN = 1_000
 #: Span-expanded grid positions of one table [a template table: ~300; big annexes: ~10,000].
 MAX_TABLE_CELLS = 50_000
 #: Columns one Word cell may span (``w:gridSpan``, ``w:gridBefore``): Word's own maximum is 63.

@@ -3,7 +3,7 @@
 Each returns ``(file name, bytes)``: small on disk, expensive to read naively. They are built
 from the bundled corpus where a real container helps (a real DOCX with one attribute
 changed), and written byte by byte where the point is a malformed structure (PDF object
-graphs). The expected outcome of each is in :data:`EXPECTED`.
+graphs). The outcome the parse stage records for each is in :data:`EXPECTED`.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def docx_zip_bomb(megabytes: int = 100) -> tuple[str, bytes]:
 
 def docx_grid_span(span: int = 100_000_000) -> tuple[str, bytes]:
     """The template with one cell claiming to span a hundred million grid columns."""
-    return "grid_span.docx", _docx_with(lambda x: x.replace('<w:gridSpan w:val="4"/>', f'<w:gridSpan w:val="{span}"/>', 1))
+    return "grid_span.docx", _docx_with(lambda x: x.replace('w:gridSpan w:val="4"', f'w:gridSpan w:val="{span}"', 1))
 
 
 def docx_malformed_xml() -> tuple[str, bytes]:
@@ -223,8 +223,8 @@ def text_report(rows: dict[int, str] | None = None, table4: str = "0" * 15) -> s
     """A flattened text export of a 2021-format report (label and digits on one line), every
     table-3 row zero unless ``rows`` gives its digits (by position in the table)."""
     rows = rows or {}
-    lines = ["嘉兴市人民政府办公室2022年政府信息公开工作年度报告", "一、总体情况", "本机关全年收到政府信息公开申请0件。",
-             "三、收到和处理政府信息公开申请情况"]
+    lines = ["嘉兴市人民政府办公室2022年政府信息公开工作年度报告", "一、总体情况",
+             "本机关全年收到政府信息公开申请0件。", "三、收到和处理政府信息公开申请情况"]
     lines += [label + rows.get(k, "0" * 7) for k, label in enumerate(_T3_LABELS)]
     lines += ["四、政府信息公开行政复议、行政诉讼情况", table4, "五、存在的主要问题及改进情况"]
     return "\n".join(lines)
@@ -251,8 +251,8 @@ def text_huge(megabytes: int = 40) -> tuple[str, bytes]:
     return "huge.txt", (line * (megabytes * 2**20 // len(line.encode()))).encode()
 
 
-#: Every bomb, by name, with the outcome the parse stage must record for it.
-BOMBS: dict[str, Callable[[], tuple[str, bytes]]] = {
+#: Every bomb, by name.
+BOMBS: dict[str, Callable[..., tuple[str, bytes]]] = {
     "html_span_bomb": html_span_bomb,
     "html_deep_nesting": html_deep_nesting,
     "html_vertical_tab": html_vertical_tab,
@@ -269,3 +269,22 @@ BOMBS: dict[str, Callable[[], tuple[str, bytes]]] = {
     "text_huge": text_huge,
 }
 
+
+#: The outcome the parse stage records for each bomb (with its default parameters), and a
+#: phrase of the recorded reason.
+EXPECTED: dict[str, tuple[str, str]] = {
+    "html_span_bomb": ("too_large", "span-expanded cells"),
+    "html_deep_nesting": ("not_a_report", "no report title"),
+    "html_vertical_tab": ("parsed", ""),
+    "docx_zip_bomb": ("too_large", "word/document.xml, uncompressed bytes"),
+    "docx_grid_span": ("not_a_report", "unfilled form"),
+    "docx_malformed_xml": ("unreadable", "DOCX cannot be read: XMLSyntaxError"),
+    "docx_truncated_deflate": ("unreadable", "DOCX cannot be read"),
+    "pdf_many_pages": ("too_large", "PDF pages: 5,000 exceeds the limit of 500"),
+    "pdf_length_loop": ("unreadable", "reference loop"),
+    "pdf_objstm_loop": ("unreadable", "reference loop"),
+    "pdf_truncated_deflate": ("unreadable", "image-only"),
+    "text_glued_run": ("parsed", ""),
+    "text_huge_number": ("parsed", ""),
+    "text_huge": ("too_large", "text characters"),
+}

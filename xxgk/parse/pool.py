@@ -71,7 +71,8 @@ class Job:
 
 @dataclass
 class Done:
-    """A finished job: the result, how long it took, and the worker's peak memory while on it."""
+    """A finished job: the result, the worker's time on it (wall time for a job it did not
+    finish), and the worker's peak memory while on it."""
 
     job: Job
     result: ParseResult
@@ -124,7 +125,7 @@ class ParsePool:
             for conn in wait(list(busy), timeout=wait_for):
                 worker, job, start, _ = busy.pop(conn)  # type: ignore[index]
                 try:
-                    result, peak = conn.recv()  # type: ignore[union-attr]
+                    result, seconds, peak = conn.recv()  # type: ignore[union-attr]
                 except (EOFError, OSError):
                     yield Done(job, failed(job.source, *self._death(worker)), time.monotonic() - start)
                     self._retire(worker)
@@ -133,7 +134,7 @@ class ParsePool:
                     self._retire(worker)  # a fresh process rather than one that ran out of memory
                 else:
                     self._idle.append(worker)
-                yield Done(job, result, time.monotonic() - start, peak)
+                yield Done(job, result, seconds, peak)
             now = time.monotonic()
             for conn, (worker, job, start, deadline) in list(busy.items()):
                 if now >= deadline:
@@ -227,11 +228,13 @@ def _serve(conn: Connection, memory_bytes: int) -> None:
         try:
             conn.send(done)
         except MemoryError:
-            conn.send((failed(job.source, "memory", "out of memory sending the result"), done[1]))
+            conn.send((failed(job.source, "memory", "out of memory sending the result"), *done[1:]))
 
 
-def _work(job: Job) -> tuple[ParseResult, int]:
+def _work(job: Job) -> tuple[ParseResult, float, int]:
+    """Parse one job: the result, seconds spent, peak memory."""
     _reset_peak()
+    started = time.perf_counter()
     try:
         if job.data is not None:
             result = parse_bytes(job.data, job.name, job.source)
@@ -241,7 +244,7 @@ def _work(job: Job) -> tuple[ParseResult, int]:
         result = failed(job.source, "memory", "out of memory while parsing")
     except Exception as e:  # never lose the worker over one document
         result = failed(job.source, "parse_failed", describe(e))
-    return result, _peak()
+    return result, time.perf_counter() - started, _peak()
 
 
 def _reset_peak() -> None:
