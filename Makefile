@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 DAGSTER_HOME := $(CURDIR)/data/dagster_home
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: install run test dev check lint clean
+.PHONY: install run test fuzz dev check lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ run: install $(DAGSTER_HOME)/dagster.yaml
 ## install and run the test suite
 test: install
 	$(BIN)/python -m pytest
+
+## fuzz extract -> parse with 10,000 mutated documents and bombs (counts per outcome, slowest cases)
+fuzz: install
+	$(BIN)/python bench/fuzz.py --cases 10000
 
 ## the Dagster UI (assets, checks, schedule) on http://127.0.0.1:3000
 dev: install $(DAGSTER_HOME)/dagster.yaml

@@ -720,7 +720,8 @@ def solve_table3(
     """Solve the glued rows of one table 3, using the other rows through R01 and R03.
 
     ``rows`` maps canonical row keys (``xxgk.schema.TABLE3_ROWS[layout]``, plus ``other.total``
-    for the 2021-labels/one-（六）-row hybrid) to either the row's known 7 cells in C7 order
+    for the 2021-labels/one-（六）-row hybrid, plus group subtotal rows such as
+    ``denied.total`` that some reports print, which only R02 constrains) to either the row's known 7 cells in C7 order
     (``None`` for a blank/unknown cell) or the row's glued digit string. Rows not given are
     unknown. Returns a :class:`Split` for every glued row (known rows are constraints only).
 
@@ -737,7 +738,9 @@ def solve_table3(
     """
     if layout not in TABLE3_ROWS:
         raise ValueError(f"unknown table-3 layout {layout!r}")
-    allowed = {r.key for r in TABLE3_ROWS[layout]} | {"other.total"}
+    keys = [r.key for r in TABLE3_ROWS[layout]]
+    subtotals = {f"{k.split('.')[0]}.total" for k in keys if "." in k}  # denied.total … (R02 only)
+    allowed = set(keys) | {"other.total"} | subtotals
     local: dict[str, Split] = {}
     domains: dict[str, list[_Row]] = {}
     for key, row in rows.items():

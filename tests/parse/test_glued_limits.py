@@ -1,4 +1,5 @@
-"""Long glued digit runs (issue 8): the solver is bounded and stays exact where it answers.
+"""The glued-digit solver on hostile input (issue 8): bounded on long runs and exact where it
+answers; rows the table mapper may hand it that the template does not list.
 
 The first solver enumerated splits and took 24 s on a 100-digit run and over a minute on 150;
 a document holding such a run stopped the night. Times are printed by
@@ -82,3 +83,13 @@ def test_long_rows_in_a_table_stay_unknown() -> None:
     out = solve_table3(rows, "2021")
     assert out["new_received"].reason == TOO_MANY
     assert out["total"].candidates == [(1, 0, 10, 0, 0, 0, 11), (10, 1, 0, 0, 0, 0, 11)]
+
+
+def test_group_subtotal_rows_are_solved_with_their_own_total_only():
+    # a printed subtotal row (（三）不予公开 with its own numbers) glued: R02 alone, no R01/R03
+    # (found by fuzzing: the mapper passes it, and the solver refused the key)
+    out = solve_table3({"denied.total": "200 000121", "granted": list(_ROW)}, "2019")
+    assert out["denied.total"].values == (20, 0, 0, 0, 0, 1, 21)
+
+
+_ROW = (1, 0, 0, 0, 0, 0, 1)
