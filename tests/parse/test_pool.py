@@ -11,7 +11,7 @@ from xxgk.fuzz.bombs import BOMBS, EXPECTED, text_report
 from xxgk.model import Issue
 from xxgk.parse import api
 from xxgk.parse.api import outcome_of, parse_bytes
-from xxgk.parse.batch import DocumentRef, parse_documents, result_dir
+from xxgk.parse.batch import DocumentRef, parse_documents, record_json, result_dir
 from xxgk.parse.pool import Job, ParseLimits, ParsePool
 from xxgk.rawstore import RawStore
 
@@ -90,3 +90,10 @@ def test_batch_records_every_outcome_once(tmp_path):
     # a failed document is not parsed again until the parser version changes
     again = parse_documents(docs, store, tmp_path / "parsed")
     assert (again.parsed, again.skipped) == (0, 3)
+
+
+def test_records_are_always_storable():
+    result = parse_bytes(text_report().encode(), "r.txt", "r")
+    result.report.title = "年度报告\ud800"  # a lone surrogate, as broken PDF fonts produce
+    record = json.loads(record_json("ab", result))
+    assert record["report"]["title"] == "年度报告\ufffd" and record["outcome"] == "parsed"

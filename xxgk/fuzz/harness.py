@@ -1,14 +1,16 @@
 """Fuzzing extract → parse through the parse pool, and what came out of it.
 
 A case is a pure function of ``(seed, index)``: a mutated corpus document (most cases) or a
-bomb with random parameters. Cases run through :class:`xxgk.parse.pool.ParsePool` exactly as
-in the nightly job, so a case that hangs is stopped by the pool's time limit and counted as
-``timeout`` rather than hanging the fuzzer. The targets are zero ``parse_failed`` (an
+bomb with random parameters. Cases run through :class:`xxgk.parse.pool.ParsePool` and are
+turned into the record the parse stage would store, exactly as in the nightly job, so a case
+that hangs is stopped by the pool's time limit and counted as ``timeout`` rather than hanging
+the fuzzer. The targets are zero ``parse_failed`` (an
 exception escaped the parser: a traceback), zero ``timeout`` and zero ``memory``.
 """
 
 from __future__ import annotations
 
+import json
 import random
 from collections import Counter
 from collections.abc import Iterator
@@ -17,7 +19,7 @@ from functools import cache
 
 from xxgk.fuzz import bombs
 from xxgk.fuzz.mutate import corpus_documents, mutate
-from xxgk.parse.api import outcome_of
+from xxgk.parse.batch import record_json
 from xxgk.parse.pool import Job, ParseLimits, ParsePool
 
 #: Outcomes that mean the parser failed the case.
@@ -91,7 +93,8 @@ class Tally:
         lines += [f"  {k:<14} {n:>6}" for k, n in sorted(self.outcomes.items(), key=lambda kv: -kv[1])]
         lines.append(f"  tracebacks {self.outcomes['parse_failed']}, hangs {self.outcomes['timeout']}, "
                      f"out of memory {self.outcomes['memory']}")
-        lines.append(f"peak memory of one case: {self.peak[0] / 2**20:.0f} MB ({self.peak[1]})")
+        lines.append(f"peak worker memory (RSS, the worker's own baseline included) during one case: "
+                     f"{self.peak[0] / 2**20:.0f} MB ({self.peak[1]})")
         lines.append("slowest cases:")
         lines += [f"  {s:6.2f} s  {label}" for s, label in self.slowest]
         for outcome, label, message in self.bad:
@@ -118,6 +121,7 @@ def run(seed: int, count: int, limits: ParseLimits | None = None, start: int = 0
     with ParsePool(limits) as pool:
         for done in pool.run(jobs()):
             c = by_key.pop(done.job.key)
-            message = next((i.message for i in done.result.issues if i.severity == "error"), "")
-            tally.add(c, outcome_of(done.result), done.seconds, done.peak_bytes, message)
+            record = json.loads(record_json(done.job.key, done.result))  # what the parse stage would store
+            message = next((i["message"] for i in record["issues"] if i["severity"] == "error"), "")
+            tally.add(c, record["outcome"], done.seconds, done.peak_bytes, message)
     return tally

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from xxgk.model import ParseResult
-from xxgk.parse.api import FAILURES, outcome_of
+from xxgk.parse.api import FAILURES, describe, failed, outcome_of
 from xxgk.parse.pool import Job, ParseLimits, ParsePool
 from xxgk.parse.report import PARSER_VERSION
 from xxgk.rawstore import RawStore
@@ -65,9 +65,9 @@ def parse_documents(docs: list[DocumentRef], store: RawStore, parsed_root: Path,
         return summary
     with ParsePool(limits) as pool:
         for done in pool.run(jobs):
-            record = to_record(done.job.key, done.result)
-            _write_atomic(out_dir / f"{done.job.key}.json", json.dumps(record, ensure_ascii=False))
-            outcome = record["outcome"]
+            text = record_json(done.job.key, done.result)
+            _write_atomic(out_dir / f"{done.job.key}.json", text)
+            outcome = json.loads(text)["outcome"]
             summary.parsed += 1
             summary.outcomes[outcome] += 1
             if outcome in FAILURES:
@@ -86,6 +86,23 @@ def to_record(sha256: str, result: ParseResult) -> dict[str, Any]:
     return {"sha256": sha256, "parser_version": PARSER_VERSION, "outcome": outcome_of(result),
             "is_report": result.is_report, "unreadable": result.unreadable, **result.to_json(),
             "facts": [asdict(f) for f in result.facts]}
+
+
+def record_json(sha256: str, result: ParseResult) -> str:
+    """The record as JSON text that UTF-8 (and DuckDB) can hold. Never raises, so one
+    document never stops the stage: a lone surrogate (text from a broken PDF font) becomes
+    U+FFFD, as any decoder with ``errors="replace"`` would make it, and a result that cannot
+    be written at all becomes a ``parse_failed`` record saying why."""
+    try:
+        text = json.dumps(to_record(sha256, result), ensure_ascii=False)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        return text
+    except (ValueError, TypeError) as e:
+        why = failed(result.report.source, "parse_failed", f"the result cannot be stored: {describe(e)}")
+        return json.dumps(to_record(sha256, why), ensure_ascii=False)
 
 
 def _write_atomic(path: Path, text: str) -> None:
