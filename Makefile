@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 DAGSTER_HOME := $(CURDIR)/data/dagster_home
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: install system-packages run test dev check lint clean
+.PHONY: install system-packages run test fuzz dev check lint clean
 
 # Debian packages the tests need: LibreOffice (DOC/WPS extraction, the Word→PDF test shapes),
 # a CJK font (LibreOffice's PDFs of Chinese text), Chromium (the dashboards' browser test).
@@ -39,6 +39,10 @@ system-packages:
 ## install (Python and Debian packages) and run the test suite
 test: install system-packages
 	$(BIN)/python -m pytest
+
+## fuzz extract -> parse with 10,000 mutated documents and bombs (counts per outcome, slowest cases)
+fuzz: install
+	$(BIN)/python bench/fuzz.py --cases 10000
 
 ## the Dagster UI (assets, checks, schedule) on http://127.0.0.1:3000
 dev: install $(DAGSTER_HOME)/dagster.yaml

@@ -10,7 +10,12 @@ PDF, side by side on every corpus PDF:
 
 The hybrid is used only where it gives results identical to pdfplumber everywhere: the bench
 checks that both produce the same tables, the same paragraph text (whitespace aside) and the
-same parsed cells, and says so. Figures are printed, never asserted.
+same parsed cells, and says so.
+
+Pool: the corpus documents parsed as the nightly job does, through the parse pool
+(:mod:`xxgk.parse.pool`, one worker process per document at a time, with time and memory
+limits), with one worker and with one per core, against a plain loop in this process: the
+pool's cost of isolation and its speed-up. Figures are printed, never asserted.
 
     .venv/bin/python bench/parse_speed.py [repeats]
 """
@@ -18,6 +23,8 @@ same parsed cells, and says so. Figures are printed, never asserted.
 from __future__ import annotations
 
 import io
+import multiprocessing
+import os
 import sys
 import time
 from pathlib import Path
@@ -31,6 +38,7 @@ from xxgk.document import Document, Paragraph, Table  # noqa: E402
 from xxgk.extract.pdf import _pdfium_texts, _plumber_page, extract_pdf  # noqa: E402
 from xxgk.labels import normalize  # noqa: E402
 from xxgk.parse.api import parse_bytes  # noqa: E402
+from xxgk.parse.pool import Job, ParseLimits, ParsePool  # noqa: E402
 from xxgk.parse.report import parse_document  # noqa: E402
 
 CORPUS = ROOT / "data" / "corpus"
@@ -95,7 +103,46 @@ def main(repeats: int = 5) -> None:
     t_parse, _ = timed(lambda: [parse_bytes(p.read_bytes(), p.name, p.name) for p in sorted(CORPUS.glob("*.pdf"))],
                        repeats)
     print(f"full parse of the PDFs (hybrid + mapping + rules): {t_parse / n:.3f} s/page")
+    pool_speed(repeats)
 
+
+def _burn(n: int) -> float:
+    t = time.perf_counter()
+    x = 0
+    for i in range(n):
+        x += i * i
+    return time.perf_counter() - t
+
+
+def machine_parallelism(processes: int) -> float:
+    """How many times one process's throughput ``processes`` processes get right now."""
+    one = _burn(5_000_000)
+    with multiprocessing.get_context("forkserver").Pool(processes) as pool:
+        each = pool.map(_burn, [5_000_000] * processes)
+    return processes * one / max(each)
+
+
+def pool_speed(copies: int, repeats: int = 3) -> None:
+    """Every corpus document ``copies`` times: in-process loop vs the pool with 1 and N workers
+    (best of ``repeats``; first-use costs such as imports and pdfminer's CMaps untimed)."""
+    kinds = [p for p in sorted(CORPUS.glob("*")) if p.suffix in (".pdf", ".html", ".docx")]
+    docs = kinds * copies
+    jobs = [Job(f"{i}", p.name, p.name, path=str(p)) for i, p in enumerate(docs)]
+    for p in kinds:
+        parse_bytes(p.read_bytes(), p.name, p.name)
+    loop, _ = timed(lambda: [parse_bytes(p.read_bytes(), p.name, p.name) for p in docs], repeats)
+    cores = os.cpu_count() or 1
+    print(f"\npool: {len(docs)} documents (the corpus {copies}x), wall time, best of {repeats}; the machine "
+          f"runs {cores} pure-Python loops {machine_parallelism(cores):.2f}x as fast as one (a shared host "
+          "gives less than its core count)")
+    print(f"  loop in one process   {loop:6.2f} s")
+    for workers in sorted({1, cores}):
+        with ParsePool(ParseLimits(workers=workers)) as pool:
+            list(pool.run(jobs[: len(kinds) * workers]))  # start and warm up the workers
+            wall, done = timed(lambda pool=pool: list(pool.run(jobs)), repeats)
+        assert len(done) == len(jobs)  # type: ignore[arg-type]
+        print(f"  pool, {workers} worker{'s' if workers > 1 else ' '}      {wall:6.2f} s   "
+              f"speed-up over the loop {loop / wall:4.2f}x")
 
 if __name__ == "__main__":
     main(int(sys.argv[1]) if len(sys.argv) > 1 else 5)

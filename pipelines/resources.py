@@ -8,6 +8,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from xxgk.parse.pool import ParseLimits
 from xxgk.rawstore import RawStore
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -70,9 +71,23 @@ class CrawlSettings(dg.ConfigurableResource):
     night: str | None = None
 
 
-def make_resources(data_dir: str | os.PathLike[str] | None = None, crawl: CrawlSettings | None = None) -> dict:
+class ParseSettings(dg.ConfigurableResource):
+    """Per-document limits of the parse stage (:class:`xxgk.parse.pool.ParseLimits`): wall time,
+    memory, worker processes (0: one per core). Environment defaults for deployments:
+    ``XXGK_PARSE_SECONDS``, ``XXGK_PARSE_MEMORY_MB``, ``XXGK_PARSE_WORKERS``."""
+
+    seconds: float = ParseLimits.from_env().seconds
+    memory_mb: int = ParseLimits.from_env().memory_mb
+    workers: int = ParseLimits.from_env().workers
+
+    def limits(self) -> ParseLimits:
+        return ParseLimits(seconds=self.seconds, memory_mb=self.memory_mb, workers=self.workers)
+
+
+def make_resources(data_dir: str | os.PathLike[str] | None = None, crawl: CrawlSettings | None = None,
+                   parse: ParseSettings | None = None) -> dict:
     """The resource dict for ``Definitions``, ``xxgk run`` and tests pointing at a temporary folder."""
     paths = XxgkPaths(data_dir=str(data_dir or DEFAULT_DATA_DIR))
     paths.warehouse.parent.mkdir(parents=True, exist_ok=True)  # DuckDB does not create folders
-    return {"paths": paths, "crawl_settings": crawl or CrawlSettings(),
+    return {"paths": paths, "crawl_settings": crawl or CrawlSettings(), "parse_settings": parse or ParseSettings(),
             "duckdb": DuckDBResource(database=str(paths.warehouse))}

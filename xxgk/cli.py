@@ -54,7 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
-EXIT_CODES = {"parsed": 0, "unreadable": 1, "not_a_report": 2, "partial": 3, "tables_unreadable": 3}
+EXIT_CODES = {"parsed": 0, "unreadable": 1, "too_large": 1, "parse_failed": 1, "timeout": 1, "memory": 1,
+              "not_a_report": 2, "partial": 3, "tables_unreadable": 3}
 EXIT_USAGE = 64  # sysexits EX_USAGE: argparse's own 2 would read as "not a report"
 
 
@@ -62,11 +63,10 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     from xxgk.parse.api import parse_file, print_result
     from xxgk.parse.metadata import Hints
 
-    try:
-        result = parse_file(args.file, Hints(title=args.title, agency=args.agency))
-    except OSError as e:
-        print(f"xxgk parse: cannot read {args.file}: {e.strerror or e}", file=sys.stderr)
+    if not os.path.isfile(args.file):
+        print(f"xxgk parse: cannot read {args.file}: no such file", file=sys.stderr)
         return EXIT_CODES["unreadable"]
+    result = parse_file(args.file, Hints(title=args.title, agency=args.agency))
     print_result(result, as_json=args.json)
     return EXIT_CODES[result.outcome]
 

@@ -21,7 +21,8 @@ CREATE TABLE IF NOT EXISTS document (
 -- Warehouses created before last_seen_at existed get the column (NULL: use first_seen_at).
 ALTER TABLE document ADD COLUMN IF NOT EXISTS last_seen_at TIMESTAMP;
 
--- One row per parsed report version (= per document hash).
+-- One row per parsed report version (= per document hash); every document gets one, failures
+-- included (parse_status says how parsing ended, xxgk.parse.api.OUTCOMES).
 CREATE TABLE IF NOT EXISTS report (
     report_id       VARCHAR PRIMARY KEY,  -- first 16 hex digits of sha256
     sha256          VARCHAR NOT NULL UNIQUE,
@@ -35,8 +36,8 @@ CREATE TABLE IF NOT EXISTS report (
     table3_layout   VARCHAR,              -- 2019 | 2021 | 2021_single_other
     scope           VARCHAR,              -- agency | area
     source          VARCHAR,              -- URL or path
-    parse_status    VARCHAR NOT NULL,     -- parsed | partial | tables_unreadable | not_a_report | unreadable (docs/contracts.md)
-    parse_message   VARCHAR,
+    parse_status    VARCHAR NOT NULL,     -- parsed | partial | tables_unreadable | not_a_report | unreadable | too_large | parse_failed | timeout | memory (docs/contracts.md)
+    parse_message   VARCHAR,              -- why, for every status but parsed
     parser_version  VARCHAR NOT NULL,
     parsed_at       TIMESTAMP NOT NULL
 );

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+
+import duckdb
+
+from pipelines.resources import CrawlSettings
+from pipelines.run import run_nightly
+from tests.conftest import CORPUS
+from tests.truth import cell_mismatches
 from xxgk.crawl.reports import found_reports
 from xxgk.crawl.run import crawl
 from xxgk.crawl.sources import parse_sources
+from xxgk.fuzz.bombs import BOMBS, EXPECTED
+from xxgk.model import Cell
 from xxgk.rawstore import RawStore
 from xxgk.warehouse.db import connect
 
@@ -45,3 +59,41 @@ def test_missing_folder_is_an_alert_not_a_crash(tmp_path):
                                           "region_name": "平潭", "agency": "平潭", "path": "nowhere"}]}, tmp_path)
     summary = crawl(registry, RawStore(tmp_path / "raw"), connect(tmp_path / "w.duckdb"), night="n1")
     assert summary.alerts and "does not exist" in summary.alerts[0]
+
+
+def test_run_over_a_directory_of_bombs_records_each_and_loads_the_report(tmp_path):
+    """Issue 8: a night whose inbox holds a real report and every bomb of xxgk.fuzz.bombs
+    finishes, loads the report cell for cell, and records each bomb with its outcome and why."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    report = inbox / "平潭综合实验区2023年政府信息公开工作年度报告.html"
+    report.write_bytes((CORPUS / "pingtan_2023.html").read_bytes())
+    files = {}
+    for key, gen in BOMBS.items():
+        name, data = gen()
+        (inbox / name).write_bytes(data)
+        files[key] = name
+    sources = tmp_path / "sources.toml"
+    sources.write_text('[[source]]\nid = "inbox"\nfamily = "directory"\nregion_code = "350128"\n'
+                       'region_name = "平潭综合实验区"\nagency = "平潭综合实验区"\npath = "inbox"\n', encoding="utf-8")
+    out = io.StringIO()
+    summary = run_nightly(tmp_path / "data", CrawlSettings(sources_file=str(sources), night="2026-11-01"), out=out)
+    assert summary.success, out.getvalue()
+    con = duckdb.connect(str(summary.published), read_only=True)
+    try:
+        status = {Path(src).name: (st, msg or "") for src, st, msg in
+                  con.execute("SELECT source, parse_status, parse_message FROM report").fetchall()}
+        for key, (outcome, reason) in EXPECTED.items():
+            got = status[files[key]]
+            assert got[0] == outcome and reason in got[1], (key, got)
+        rid, parse_status = con.execute("SELECT report_id, parse_status FROM report WHERE source = ?",
+                                        [str(report)]).fetchone()
+        assert parse_status == "parsed"
+        cells = [Cell(t, r, c, None if v is None else Decimal(v), u, st, raw or "") for t, r, c, v, u, st, raw in
+                 con.execute('SELECT "table", "row", col, value, unit, status, raw FROM cell WHERE report_id = ?',
+                             [rid]).fetchall()]
+    finally:
+        con.close()
+    truth = json.loads((CORPUS / "pingtan_2023.json").read_text(encoding="utf-8"))
+    assert cell_mismatches(SimpleNamespace(cells=cells), truth) == []
+    assert "[2/7] parsed_reports" in out.getvalue() and "failed 4 (too_large 4)" in out.getvalue()

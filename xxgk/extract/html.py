@@ -21,6 +21,7 @@ import lxml.etree
 from xxgk.charset import decode
 from xxgk.crawl.classify import is_challenge
 from xxgk.document import Block, Document, GridCell, Paragraph, Table
+from xxgk.extract import limits
 from xxgk.extract.errors import NotAReport
 
 # Article-body containers of the CMS families, most specific first (portal-pages/README.md).
@@ -160,6 +161,7 @@ def table_grid(table: lxml.etree._Element, number: int) -> Table:
     """A ``<table>`` as a grid with row/col spans expanded (copies carry the origin)."""
     rows = table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
     grid: list[dict[int, GridCell]] = [{} for _ in rows]
+    cells = 0  # grid positions written so far, checked before each span is expanded
     for r, tr in enumerate(rows):
         c = 0
         for td in tr:
@@ -169,6 +171,8 @@ def table_grid(table: lxml.etree._Element, number: int) -> Table:
                 c += 1
             rowspan = _span(td.get("rowspan"), len(rows) - r)
             colspan = _span(td.get("colspan"), 200)
+            cells += rowspan * colspan
+            limits.check(f"html table #{number}: span-expanded cells", cells, limits.MAX_TABLE_CELLS)
             text = cell_text(td)
             for dr in range(rowspan):
                 for dc in range(colspan):
@@ -180,13 +184,21 @@ def table_grid(table: lxml.etree._Element, number: int) -> Table:
 def _span(value: str | None, most: int) -> int:
     """Span attribute as a positive int; portals write ``colspan="3 "``, garbage, or a rowspan
     reaching past the table's last row."""
-    if not value:
+    m = re.match(r"\d+", value.strip()) if value else None
+    if m is None:
         return 1
-    v = value.strip()
-    if not v.isdigit():
-        m = re.match(r"\d+", v)
-        v = m.group(0) if m else "1"
-    return max(1, min(int(v), most))
+    digits = m.group(0)  # decimal digits only (int() refuses "²", which str.isdigit accepts)
+    return most if len(digits) > 9 else max(1, min(int(digits), most))
+
+
+_XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # C0 controls lxml refuses to store
+
+
+def _xml_safe(text: str) -> str:
+    """Text lxml accepts back into a tree. The HTML parser keeps control characters (a vertical
+    tab in a cell) that setting ``.text`` refuses; they are spacing or noise, so a space is
+    what they read as (``\v`` and ``\f`` collapse like any spacing below)."""
+    return _XML_UNSAFE.sub(" ", text)
 
 
 def cell_text(td: lxml.etree._Element) -> str:
@@ -201,9 +213,9 @@ def cell_text(td: lxml.etree._Element) -> str:
         inner = td if len(td) == 0 else td[0]
         return _ASCII_WS.sub(" ", inner.text or "").strip(" ")
     for el in td.iter(*_BLOCK_TAGS):
-        el.tail = _BREAK + el.tail if el.tail else _BREAK
+        el.tail = _BREAK + _xml_safe(el.tail) if el.tail else _BREAK
         if el.tag != "br":
-            el.text = _BREAK + el.text if el.text else _BREAK
+            el.text = _BREAK + _xml_safe(el.text) if el.text else _BREAK
     for el in td.iter(*_SKIP_TAGS):
         el.text = ""
     text = _ASCII_WS.sub(" ", lxml.etree.tostring(td, method="text", encoding="unicode", with_tail=False))

@@ -40,7 +40,7 @@ def _is_word(data: bytes) -> bool:
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             return ole.exists("WordDocument")
-    except (OSError, ValueError):  # olefile's errors for damaged or truncated containers
+    except Exception:  # olefile raises assorted errors for damaged or truncated containers
         return False
 
 

@@ -23,13 +23,15 @@ from __future__ import annotations
 import io
 import logging
 import re
+import zlib
 from dataclasses import dataclass
 
 import pdfplumber
 import pypdfium2 as pdfium
 
 from xxgk.document import Block, Document, GridCell, Paragraph, Table, is_furniture
-from xxgk.extract.errors import Unreadable
+from xxgk.extract import limits
+from xxgk.extract.errors import TooLarge, Unreadable
 from xxgk.labels import TABLE_VOCABULARY, normalize
 
 # pdfminer logs every malformed font descriptor of real-world PDFs as a warning; the text is
@@ -60,6 +62,8 @@ def extract_pdf(data: bytes) -> Document:
     if sum(len(normalize(t)) for t in texts) < _MIN_TEXT_CHARS:
         raise Unreadable(f"no text layer on {len(texts)} page(s): image-only PDF", "needs_ocr")
     table_pages = {i for i, t in enumerate(texts) if is_table_page(t)}
+    limits.check("PDF pages holding tables", len(table_pages), limits.MAX_PDF_TABLE_PAGES)
+    check_reference_loops(data)
     blocks: list[Block] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
@@ -71,28 +75,85 @@ def extract_pdf(data: bytes) -> Document:
                     page.close()  # drop the page's parsed objects: long PDFs stay small in memory
                 else:
                     blocks += text_paragraphs(text, page_no)
+    except (TooLarge, MemoryError):
+        raise
     except Exception as e:  # pdfminer raises many types on damaged files
-        raise Unreadable(f"PDF cannot be read: {e}", "corrupt_pdf") from e
+        raise Unreadable(f"PDF cannot be read: {type(e).__name__}: {e}", "corrupt_pdf") from e
     return Document(blocks=blocks, media_type="application/pdf", title_hint=title, pages=len(texts),
                     notes=[f"pdfplumber on pages {sorted(p + 1 for p in table_pages)}"])
 
 
 def _pdfium_texts(data: bytes) -> tuple[list[str], str | None]:
+    """Every page's text, with the page count and each page's size checked before it is read."""
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as e:
         raise Unreadable(f"PDF cannot be read: {e}", "corrupt_pdf") from e
     try:
+        limits.check("PDF pages", len(pdf), limits.MAX_PDF_PAGES)
         texts = []
-        for page in pdf:
+        for n, page in enumerate(pdf, start=1):
+            objects = pdfium.raw.FPDFPage_CountObjects(page.raw)
+            limits.check(f"PDF page {n}: page objects", objects, limits.MAX_PAGE_OBJECTS)
             textpage = page.get_textpage()
+            limits.check(f"PDF page {n}: characters", textpage.count_chars(), limits.MAX_PAGE_CHARS)
             texts.append(textpage.get_text_bounded().replace("\r\n", "\n").replace("\r", "\n"))
             textpage.close()
             page.close()
         title = (pdf.get_metadata_dict().get("Title") or "").strip() or None
+    except pdfium.PdfiumError as e:  # a page that cannot be loaded
+        raise Unreadable(f"PDF cannot be read: {e}", "corrupt_pdf") from e
     finally:
         pdf.close()
     return texts, title
+
+
+_REF_OBJECT = re.compile(rb"(?<![0-9])(\d{1,10})\s+(\d{1,5})\s+obj\s*(\d{1,10})\s+(\d{1,5})\s+R\s*endobj")
+_OBJ_STREAM = re.compile(rb"/Type\s*/ObjStm\b[^>]*?>>\s*stream\r?\n", re.S)
+_BARE_REF = re.compile(rb"\s*(\d{1,10})\s+(\d{1,5})\s+R\s*$")
+_OBJ_STREAM_BYTES = 16 * 2**20  # inflate at most this much of one object stream while checking
+
+
+def check_reference_loops(data: bytes) -> None:
+    """Refuse a PDF whose objects are references to each other in a cycle (``6 0 obj 7 0 R``,
+    ``7 0 obj 6 0 R``). pdfminer resolves such a chain forever (e.g. for a stream's
+    ``/Length``), pdfium ignores it. Objects stored in compressed object streams are read too
+    (their dictionary's ``/N`` and ``/First`` give where each object starts)."""
+    target = {(int(m[1]), int(m[2])): (int(m[3]), int(m[4])) for m in _REF_OBJECT.finditer(data)}
+    target.update(_compressed_refs(data))
+    done: set[tuple[int, int]] = set()  # objects whose chain is known to end
+    for start in target:
+        path: set[tuple[int, int]] = set()
+        node = start
+        while node in target and node not in done:
+            if node in path:
+                raise Unreadable(f"PDF object {node[0]} is part of a reference loop", "corrupt_pdf")
+            path.add(node)
+            node = target[node]
+        done |= path
+
+
+def _compressed_refs(data: bytes) -> dict[tuple[int, int], tuple[int, int]]:
+    """Objects of FlateDecode object streams whose whole body is a reference."""
+    out: dict[tuple[int, int], tuple[int, int]] = {}
+    for m in _OBJ_STREAM.finditer(data):
+        head = m.group(0)
+        n, first = re.search(rb"/N\s+(\d+)", head), re.search(rb"/First\s+(\d+)", head)
+        if n is None or first is None or b"/FlateDecode" not in head:
+            continue
+        try:
+            body = zlib.decompressobj().decompress(data[m.end():m.end() + _OBJ_STREAM_BYTES], _OBJ_STREAM_BYTES)
+        except zlib.error:
+            continue  # a damaged stream: pdfminer will fail on it rather than loop
+        numbers = body[:int(first[1])].split()
+        pairs = [(int(numbers[k]), int(numbers[k + 1])) for k in range(0, min(len(numbers) - 1, 2 * int(n[1])), 2)
+                 if numbers[k].isdigit() and numbers[k + 1].isdigit()]
+        for k, (num, offset) in enumerate(pairs):
+            end = pairs[k + 1][1] if k + 1 < len(pairs) else len(body) - int(first[1])
+            ref = _BARE_REF.match(body[int(first[1]) + offset:int(first[1]) + end])
+            if ref is not None:
+                out[(num, 0)] = (int(ref[1]), int(ref[2]))
+    return out
 
 
 def is_table_page(text: str) -> bool:

@@ -80,7 +80,7 @@ def sniff(data: bytes, ext_hint: str = "") -> str:
 def _zip_kind(data: bytes) -> str:
     try:
         names = [n.lower() for n in zipfile.ZipFile(io.BytesIO(data)).namelist()]
-    except zipfile.BadZipFile:
+    except Exception:  # zipfile raises assorted errors on damaged central directories; still a zip
         return ZIP
     if any(n.startswith("word/") for n in names):
         return DOCX

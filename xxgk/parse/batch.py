@@ -3,8 +3,12 @@
 Parsing is pure and CPU-bound, so it reads bytes from the raw store and writes the
 ``xxgk parse --json`` contract to ``<parsed_dir>/v<PARSER_VERSION>/<sha256>.json``; it never
 touches the warehouse, which keeps it free to run in parallel and leaves the single DuckDB
-writer to the load stage. A file that exists is not parsed again (idempotent re-runs); a new
-parser version parses everything afresh into its own folder.
+writer to the load stage. Documents are parsed in a pool of worker processes under per-document
+time and memory limits (:mod:`xxgk.parse.pool`); every document gets a result file, failures
+included (``too_large``, ``parse_failed``, ``timeout``, ``memory``), so a bad document is
+recorded once and retried only when ``PARSER_VERSION`` changes. A file that exists is not
+parsed again (idempotent re-runs); a new parser version parses everything afresh into its own
+folder.
 """
 
 from __future__ import annotations
@@ -12,12 +16,14 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass
+from collections import Counter
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from xxgk.model import ParseResult
-from xxgk.parse.api import parse_bytes
+from xxgk.parse.api import FAILURES, describe, failed
+from xxgk.parse.pool import Job, ParseLimits, ParsePool
 from xxgk.parse.report import PARSER_VERSION
 from xxgk.rawstore import RawStore
 
@@ -35,38 +41,68 @@ class BatchSummary:
     reports: int = 0
     not_reports: int = 0
     unreadable: int = 0
+    failed: int = 0  # too_large, parse_failed, timeout, memory
     skipped: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
 
 
 def result_dir(parsed_root: Path) -> Path:
     return parsed_root / f"v{PARSER_VERSION}"
 
 
-def parse_documents(docs: list[DocumentRef], store: RawStore, parsed_root: Path) -> BatchSummary:
+def parse_documents(docs: list[DocumentRef], store: RawStore, parsed_root: Path,
+                    limits: ParseLimits | None = None) -> BatchSummary:
     out_dir = result_dir(parsed_root)
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = BatchSummary()
+    jobs = []
     for doc in docs:
-        target = out_dir / f"{doc.sha256}.json"
-        if target.exists():
+        if (out_dir / f"{doc.sha256}.json").exists():
             summary.skipped += 1
-            continue
-        result = parse_bytes(store.get(doc.sha256), doc.name, doc.locator)
-        _write_atomic(target, json.dumps(to_record(doc.sha256, result), ensure_ascii=False))
-        summary.parsed += 1
-        if result.unreadable:
-            summary.unreadable += 1
-        elif result.is_report:
-            summary.reports += 1
         else:
-            summary.not_reports += 1
+            jobs.append(Job(doc.sha256, doc.name, doc.locator, path=str(store.path_for(doc.sha256))))
+    if not jobs:
+        return summary
+    with ParsePool(limits) as pool:
+        for done in pool.run(jobs):
+            text = record_json(done.job.key, done.result)
+            _write_atomic(out_dir / f"{done.job.key}.json", text)
+            outcome = json.loads(text)["outcome"]
+            summary.parsed += 1
+            summary.outcomes[outcome] += 1
+            if outcome in FAILURES:
+                summary.failed += 1
+            elif outcome == "unreadable":
+                summary.unreadable += 1
+            elif outcome == "parsed":
+                summary.reports += 1
+            else:
+                summary.not_reports += 1
     return summary
 
 
 def to_record(sha256: str, result: ParseResult) -> dict[str, Any]:
     """The stored form of a parse result: the CLI's JSON contract plus identity and outcome."""
-    return {"sha256": sha256, "parser_version": PARSER_VERSION, "is_report": result.is_report,
-            "unreadable": result.unreadable, **result.to_json(), "facts": [asdict(f) for f in result.facts]}
+    return {"sha256": sha256, "parser_version": PARSER_VERSION, "outcome": result.outcome,
+            "is_report": result.is_report, "unreadable": result.unreadable, **result.to_json(),
+            "facts": [asdict(f) for f in result.facts]}
+
+
+def record_json(sha256: str, result: ParseResult) -> str:
+    """The record as JSON text that UTF-8 (and DuckDB) can hold. Never raises, so one
+    document never stops the stage: a lone surrogate (text from a broken PDF font) becomes
+    U+FFFD, as any decoder with ``errors="replace"`` would make it, and a result that cannot
+    be written at all becomes a ``parse_failed`` record saying why."""
+    try:
+        text = json.dumps(to_record(sha256, result), ensure_ascii=False)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        return text
+    except (ValueError, TypeError) as e:
+        why = failed(result.report.source, "parse_failed", f"the result cannot be stored: {describe(e)}")
+        return json.dumps(to_record(sha256, why), ensure_ascii=False)
 
 
 def _write_atomic(path: Path, text: str) -> None:

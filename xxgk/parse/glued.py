@@ -5,9 +5,14 @@ Why this exists: crawler text exports of report pages flatten table rows, so
 table 4 arrives as ``21317000001324019`` for its fifteen cells. The template fixes how many
 cells a row has (spec §1.2–§1.3), and the consistency rules (spec §3: R02 row totals, R06–R08
 table-4 totals, R01 column balance, R03 outcome total) say which splits can be right. The solver
-enumerates the splits that satisfy those rules and accepts a reading only when exactly one is
+counts the splits that satisfy those rules and accepts a reading only when exactly one is
 left; otherwise it reports every candidate (or why there are none), so the caller can mark the
 cells ``ambiguous`` instead of guessing.
+
+The row search counts without enumerating (a run of n digits has about n**6 splits into a
+table-3 row) and is bounded: a row whose search would pass ``MAX_STEPS`` steps is given up as
+``too_many_candidates`` in well under a second, whatever its length (``bench/glued_solver.py``
+prints the times). Realistic rows (7–15 counts of a few digits) take milliseconds.
 
 Everything here is pure (no I/O, no global state) and deterministic: candidate lists are
 ordered by their cell widths, left to right, shortest first (the order :func:`splits` yields).
@@ -25,10 +30,10 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from itertools import islice
 
 from xxgk.schema import C7, TABLE3_ROWS, outcome_leaves
 
@@ -40,11 +45,22 @@ UNIQUE = "unique"  # exactly one split satisfies the row's own rules
 UNIQUE_CROSS_ROW = "unique_cross_row"  # several row-local splits; R01/R03 across rows leave one
 AMBIGUOUS = "ambiguous"  # several splits remain; all listed in ``candidates``
 NO_SOLUTION = "no_solution"  # no split satisfies the rules (or too few/many digits)
-TOO_MANY = "too_many_candidates"  # more admissible splits than the cap; none listed
+TOO_MANY = "too_many_candidates"  # more admissible splits than the cap, or too many to search; none listed
 INVALID = "invalid_input"  # the text is not digits and whitespace
 
 #: Default cap on admissible candidates per row; beyond it the row is ``too_many_candidates``.
 MAX_CANDIDATES = 10_000
+#: Search steps one row may take (states counted plus total cells tried); past it the row is
+#: ``too_many_candidates`` with a note saying the search gave up. Bounds the time per row.
+MAX_STEPS = 200_000
+#: Longest digit run searched at all; longer runs are ``too_many_candidates`` before any work (a
+#: row of counts is a few dozen digits; Python refuses int() of strings over 4,300 digits).
+MAX_RUN_DIGITS = 1_000
+#: Widest part the least-sum tables cover; remainders wider than this skip that check.
+_MIN_TABLE_WIDTH = 64
+_RES_DIGITS = 4  # sums are tracked modulo 10**4: a number is congruent to its last four digits
+_RES = 10**_RES_DIGITS
+_RES_MASK = (1 << _RES) - 1
 #: Largest product of ambiguous-row candidate counts searched exactly across rows.
 _JOINT_LIMIT = 200_000
 #: Largest partial sum-set built while propagating one linear rule (larger: rule skipped).
@@ -194,71 +210,286 @@ def splits(digits: str, n: int, max_width: int | None = None) -> Iterator[Cells]
 # --- row-local rules (R02, R06–R08) ---------------------------------------------------------
 
 
-def _sum_splits(d: _Digits, i: int, t: int, k: int, target: int, max_width: int | None) -> Iterator[Cells]:
-    """Splits of ``d.s[i:t]`` into ``k`` cells that add up to ``target``.
+class _GaveUp(Exception):
+    """The row's step budget ran out before every split was accounted for."""
 
-    Why a dedicated search: with the total known, a part can never exceed what is left of it,
-    so no part is wider than the remaining target, and the last part is forced. Conversely k
-    parts below 10**m add up to less than k·10**m, so reaching the target needs one part of
-    at least ``len(str(target // k))`` digits. And a number is congruent to its digit sum
-    modulo 9, so *every* split of a span adds up to the span's digit sum modulo 9: a target
-    that disagrees is unreachable whatever the split (casting out nines). Together these keep
-    the search small on long runs.
+
+def _width(x: int, powers: Sequence[int]) -> int:
+    """Decimal digits of ``x >= 1`` (``powers[m] == 10**m``); no string conversion of big ints."""
+    return bisect_right(powers, x)
+
+
+class _RowSearch:
+    """Counts, then lists, the splits of one digit run into groups "k parts, then their total".
+
+    Why not enumerate: a run of n digits has on the order of n**(cells-1) splits, so trying
+    them (the first solver did, pruned by width bounds) took 24 s at 100 digits and minutes at
+    150. Here each group's total cell is chosen, and the parts before it are counted by a
+    search over (end position, parts left, remaining sum), the last part first, memoised on
+    that state so a count never enumerates. Every state is pruned by facts that hold for *any*
+    split, each one cheap:
+
+    * span bounds: j parts summing to R hold at least ``j-1 + width(R - 9(j-1))`` digits (one
+      wide part, the rest single nines) and at most what balanced widths allow when every
+      w-digit part is at least 10**(w-1) (a printed count has no leading zero);
+    * casting out nines: every split of a span sums to the span's digit sum modulo 9;
+    * the last digits: a part is congruent to its last four digits modulo 10**4, so the sums
+      modulo 10**4 that j parts tiling ``[start, pos)`` can reach are a bit-set table per
+      start (few parts over a short span reach few residues: a strong filter);
+    * least sums: the smallest sum j parts tiling ``[start, pos)`` can have (parts up to
+      ``_MIN_TABLE_WIDTH`` digits wide), a table per start;
+    * two parts left: the wider of two parts adding up to R has ``width(R)`` or
+      ``width(R) - 1`` digits, so at most four cut positions are tried.
+
+    Candidates are materialised only when the count is at most the cap, by walking states
+    whose count is positive (no dead ends). The work is bounded by ``max_steps`` (states
+    examined plus total cells tried); past it the search raises :class:`_GaveUp`, which the
+    caller reports as ``too_many_candidates``: the row is flagged, never guessed.
     """
-    widest = len(str(target // k)) if target >= k else 1
-    if not max(k, widest + k - 1) <= t - i <= k * len(str(target)):
-        return
-    if (target - (d.digit_sums[t] - d.digit_sums[i])) % 9:
-        return
-    if k == 1:
-        if t in _cell_ends(d, i, max_width) and int(d.s[i:t]) == target:
-            yield (target,)
-        return
-    for j in _cell_ends(d, i, max_width, limit=t - (k - 1)):
-        v = int(d.s[i:j])
-        if v > target:
-            break  # longer cells from the same start are larger still
-        if t - j > (k - 1) * len(str(target - v)):
-            continue  # the rest is too long for k-1 parts no wider than what is left
-        for rest in _sum_splits(d, j, t, k - 1, target - v, max_width):
-            yield (v, *rest)
 
+    def __init__(self, d: _Digits, groups: Sequence[int], max_width: int | None, max_steps: int) -> None:
+        self.d = d
+        self.n = n = len(d.s)
+        self.dig = [ord(ch) - 48 for ch in d.s]
+        self.groups = tuple(groups)
+        self.max_width = max_width
+        self.steps_left = max_steps
+        self.pow = [1] * (n + 2)
+        for m in range(1, n + 2):
+            self.pow[m] = self.pow[m - 1] * 10
+        self.start = [0] * n  # start of the whitespace chunk holding each position
+        for q in range(1, n):
+            self.start[q] = q if d.reach[q] != d.reach[q - 1] else self.start[q - 1]
+        self.zeros = [0] * (n + 1)  # zeros[q]: zero digits in s[:q]
+        for q, v in enumerate(self.dig):
+            self.zeros[q + 1] = self.zeros[q] + (v == 0)
+        self.counts: dict[tuple[int, int, int, int], int] = {}
+        self.ways: dict[tuple[int, int], list[tuple[int, int, int]]] = {}  # (start, group) → totals
+        self.row_counts: dict[tuple[int, int], int] = {}
+        self.tables: dict[int, tuple[list[list[int | None]], list[list[int]]]] = {}
 
-def _grouped_splits(d: _Digits, groups: Sequence[int], max_width: int | None) -> Iterator[Cells]:
-    """Splits of a whole row made of groups "k parts, then their total".
+    # -- bookkeeping ---------------------------------------------------------------------
 
-    Table 3 rows are one group of 6 (R02), the table-4 row three groups of 4 (R06–R08). For each
-    group the total cell is chosen first, then the parts are searched against it. Two facts
-    about non-negative integers without leading zeros bound the search: no part is wider than
-    the total (a part never exceeds it), and the total is at most ``len(str(k))`` digits wider
-    than its widest part (k numbers below 10**w add up to less than k·10**w).
-    """
-    size = len(d.s)
-    low = _min_cells(d, max_width)
+    def _step(self, n: int = 1) -> None:
+        self.steps_left -= n
+        if self.steps_left < 0:
+            raise _GaveUp
 
-    def rec(i: int, gi: int) -> Iterator[Cells]:
-        if gi == len(groups):
-            if i == size:
-                yield ()
+    def _cell_ok(self, a: int, b: int) -> bool:
+        """``s[a:b]`` is a printable count: inside one chunk, no leading zero, not too wide."""
+        return (a < b <= self.d.reach[a] and (b - a == 1 or self.dig[a] != 0)
+                and (self.max_width is None or b - a <= self.max_width))
+
+    def _value(self, a: int, b: int) -> int:
+        return int(self.d.s[a:b])
+
+    def _digit_sum(self, a: int, b: int) -> int:
+        return self.d.digit_sums[b] - self.d.digit_sums[a]
+
+    # -- pruning -------------------------------------------------------------------------
+
+    def _span_ok(self, span: int, j: int, r: int) -> bool:
+        """Can j parts summing to ``r >= 1`` occupy exactly ``span`` digits? (widths only)"""
+        p = self.pow
+        rest = r - 9 * (j - 1)
+        if span < j - 1 + (1 if rest <= 9 else _width(rest, p)):
+            return False
+        q = r // j
+        u = 1 if q == 0 else _width(q, p)
+        if self.max_width is not None and u >= self.max_width:
+            return span <= j * self.max_width
+        lo = 0 if u == 1 else p[u - 1]
+        bumps = (r - j * lo) // (p[u] - lo)
+        return span <= j * u + min(bumps, j)
+
+    def _tables_for(self, i: int, k: int) -> tuple[list[list[int | None]], list[list[int]]]:
+        """Least sums (parts up to ``_MIN_TABLE_WIDTH`` wide) and reachable sums modulo
+        ``10**_RES_DIGITS`` of j parts tiling ``s[i:pos]``, for j <= k: ``least[j][pos]``, and
+        ``residues[j][pos]`` as a bit set (bit x: some tiling sums to x modulo the modulus)."""
+        got = self.tables.get(i)
+        if got is not None and len(got[0]) > k:
+            return got
+        n, dig, start, p = self.n, self.dig, self.start, self.pow
+        wide = _MIN_TABLE_WIDTH if self.max_width is None else min(_MIN_TABLE_WIDTH, self.max_width)
+        self._step((n - i) * k * 4)
+        least: list[list[int | None]] = [[None] * (n + 1) for _ in range(k + 1)]
+        residues: list[list[int]] = [[0] * (n + 1) for _ in range(k + 1)]
+        least[0][i] = 0
+        residues[0][i] = 1
+        D = _RES_DIGITS
+        for j in range(1, k + 1):
+            prev_least, prev_res, cur_least, cur_res = least[j - 1], residues[j - 1], least[j], residues[j]
+            wider = 0  # OR of prev_res[a] over the a where [a, b) is a valid part at least D wide
+            for b in range(i + 1, n + 1):
+                first = max(i, start[b - 1])  # no part reaches back across a space
+                if b - 1 == start[b - 1]:
+                    wider = 0
+                if b - D >= first and dig[b - D] != 0:
+                    wider |= prev_res[b - D]
+                m = _rotate(wider, int(self.d.s[b - D:b])) if wider else 0
+                v = 0
+                for w in range(1, min(D, b - first + 1)):
+                    a = b - w
+                    v += dig[a] * p[w - 1]
+                    if (w == 1 or dig[a] != 0) and prev_res[a]:
+                        m |= _rotate(prev_res[a], v)
+                cur_res[b] = m
+                best: int | None = None
+                v = 0
+                for a in range(b - 1, max(first, b - wide) - 1, -1):
+                    v += dig[a] * p[b - 1 - a]
+                    if a < b - 1 and dig[a] == 0:
+                        continue
+                    pl = prev_least[a]
+                    if pl is not None and (best is None or pl + v < best):
+                        best = pl + v
+                cur_least[b] = best
+        self.tables[i] = (least, residues)
+        return least, residues
+
+    # -- counting ------------------------------------------------------------------------
+
+    def count(self, i: int, pos: int, j: int, r: int, k: int) -> int:
+        """Splits of ``s[i:pos]`` into j parts adding up to r (k: the group's part count)."""
+        key = (i, pos, j, r)
+        got = self.counts.get(key)
+        if got is None:
+            self._step()
+            got = self.counts[key] = self._count(i, pos, j, r, k)
+        return got
+
+    def _count(self, i: int, pos: int, j: int, r: int, k: int) -> int:
+        span = pos - i
+        if span < j:
+            return 0
+        if r == 0:  # every part is a lone "0"
+            return int(span == j and self.zeros[pos] - self.zeros[i] == span)
+        if not self._span_ok(span, j, r):
+            return 0
+        least, residues = self._tables_for(i, k)
+        if not residues[j][pos] >> (r % _RES) & 1:
+            return 0
+        wr = _width(r, self.pow)
+        if wr <= _MIN_TABLE_WIDTH:
+            lo = least[j][pos]
+            if lo is None or lo > r:
+                return 0
+        if j == 1:
+            return int(self._cell_ok(i, pos) and self._value(i, pos) == r)
+        if j == 2:
+            return sum(1 for _ in self._two_parts(i, pos, r))
+        total = 0
+        v = 0
+        last = max(i + j - 1, self.start[pos - 1], pos - wr)
+        if self.max_width is not None:
+            last = max(last, pos - self.max_width)
+        for a in range(pos - 1, last - 1, -1):
+            v += self.dig[a] * self.pow[pos - 1 - a]
+            if a < pos - 1 and self.dig[a] == 0:
+                continue
+            if v > r:
+                break  # a wider part without a leading zero is larger still
+            total += self.count(i, a, j - 1, r - v, k)
+        return total
+
+    def _two_parts(self, i: int, pos: int, r: int) -> Iterator[Cells]:
+        """The splits of ``s[i:pos]`` into two parts adding up to ``r >= 1``."""
+        wr = _width(r, self.pow)
+        for b in sorted({i + wr - 1, i + wr, pos - wr + 1, pos - wr}):
+            if i < b < pos and self._cell_ok(i, b) and self._cell_ok(b, pos):
+                x, y = self._value(i, b), self._value(b, pos)
+                if x + y == r:
+                    yield (x, y)
+
+    def _totals(self, i: int, gi: int) -> Iterator[tuple[int, int, int]]:
+        """Candidate total cells ``[t, e)`` (with value) of group ``gi`` starting at i."""
+        k = self.groups[gi]
+        later = sum(g + 1 for g in self.groups[gi + 1:])
+        n, dig = self.n, self.dig
+        if later == 0:  # the row's last cell: it ends the run
+            for t in range(max(i + k, self.start[n - 1]), n):
+                if self._cell_ok(t, n):
+                    yield t, n, self._value(t, n)
             return
-        k = groups[gi]
-        later = sum(g + 1 for g in groups[gi + 1:])
-        extra = len(str(k))
-        for t in range(i + k, size):
-            for e in _cell_ends(d, t, max_width):
-                if not low[e] <= later <= size - e:
-                    continue
-                w = e - t
-                span = t - i
-                if not (k - 1 + max(1, w - extra) <= span <= k * w):
-                    continue
-                total = int(d.s[t:e])
-                part_width = w if max_width is None else min(w, max_width)
-                for parts in _sum_splits(d, i, t, k, total, part_width):
-                    for rest in rec(e, gi + 1):
-                        yield (*parts, total, *rest)
+        for t in range(i + k, n - later):
+            total = 0
+            end = min(self.d.reach[t], n - later)
+            if self.max_width is not None:
+                end = min(end, t + self.max_width)
+            for e in range(t + 1, end + 1):
+                total = total * 10 + dig[e - 1]
+                yield t, e, total
+                if dig[t] == 0:
+                    break
 
-    yield from rec(0, 0)
+    def row_count(self, i: int = 0, gi: int = 0) -> int:
+        """Splits of ``s[i:]`` into the groups from ``gi`` on, each group's parts summing to its total."""
+        if gi == len(self.groups):
+            return int(i == self.n)
+        got = self.row_counts.get((i, gi))
+        if got is not None:
+            return got
+        k = self.groups[gi]
+        ways: list[tuple[int, int, int]] = []
+        total = 0
+        for t, e, value in self._totals(i, gi):
+            self._step()
+            if (self._digit_sum(i, t) - self._digit_sum(t, e)) % 9:
+                continue  # casting out nines: no split of s[i:t] sums to this total
+            c = self.count(i, t, k, value, k)
+            if c:
+                rest = self.row_count(e, gi + 1)
+                if rest:
+                    ways.append((t, e, value))
+                    total += c * rest
+        self.ways[(i, gi)] = ways
+        self.row_counts[(i, gi)] = total
+        self.tables.pop(i, None)  # every count from this start is memoised: free the bit sets
+        return total
+
+    # -- listing -------------------------------------------------------------------------
+
+    def _parts(self, i: int, pos: int, j: int, r: int, k: int) -> Iterator[Cells]:
+        if j == 1:
+            yield (r,)
+            return
+        if r == 0:
+            yield (0,) * j
+            return
+        if j == 2:
+            yield from self._two_parts(i, pos, r)
+            return
+        v = 0
+        wr = _width(r, self.pow)
+        last = max(i + j - 1, self.start[pos - 1], pos - wr)
+        if self.max_width is not None:
+            last = max(last, pos - self.max_width)
+        for a in range(pos - 1, last - 1, -1):
+            v += self.dig[a] * self.pow[pos - 1 - a]
+            if a < pos - 1 and self.dig[a] == 0:
+                continue
+            if v > r:
+                break
+            if self.counts.get((i, a, j - 1, r - v)):
+                for rest in self._parts(i, a, j - 1, r - v, k):
+                    yield (*rest, v)
+
+    def solutions(self, i: int = 0, gi: int = 0) -> Iterator[Cells]:
+        """Every counted split (call after :meth:`row_count`), in no particular order."""
+        if gi == len(self.groups):
+            yield ()
+            return
+        k = self.groups[gi]
+        for t, e, value in self.ways[(i, gi)]:
+            for parts in self._parts(i, t, k, value, k):
+                for rest in self.solutions(e, gi + 1):
+                    yield (*parts, value, *rest)
+
+
+def _rotate(bits: int, shift: int) -> int:
+    """Residue set ``{x + shift mod _RES : x in bits}`` of a ``_RES``-bit mask."""
+    shift %= _RES
+    return ((bits << shift) | (bits >> (_RES - shift))) & _RES_MASK
 
 
 def _width_key(cells: Cells) -> tuple[int, ...]:
@@ -276,12 +507,19 @@ def _solve_grouped(digits: str, groups: Sequence[int], max_width: int | None, ca
     n = sum(g + 1 for g in groups)
     if len(d.s) < n:
         return Split(None, [], NO_SOLUTION, f"{len(d.s)} digits cannot fill {n} cells")
-    found = list(islice(_grouped_splits(d, groups, max_width), cap + 1))
-    if len(found) > cap:
-        return Split(None, [], TOO_MANY, f"more than {cap} splits satisfy the row totals")
-    found.sort(key=_width_key)
-    if not found:
+    if len(d.s) > MAX_RUN_DIGITS:
+        return Split(None, [], TOO_MANY, f"{len(d.s)} digits: longer than the {MAX_RUN_DIGITS} searched")
+    search = _RowSearch(d, groups, max_width, MAX_STEPS)
+    try:
+        count = search.row_count()
+    except _GaveUp:
+        return Split(None, [], TOO_MANY, f"gave up after {MAX_STEPS} search steps on {len(d.s)} digits: "
+                                         "too many partial splits to rule out")
+    if count > cap:
+        return Split(None, [], TOO_MANY, f"{count} splits satisfy the row totals, more than {cap}")
+    if count == 0:
         return Split(None, [], NO_SOLUTION, f"no split into {n} cells satisfies the row totals")
+    found = sorted(search.solutions(), key=_width_key)
     if len(found) == 1:
         return Split(found[0], found, UNIQUE)
     return Split(None, found, AMBIGUOUS, f"{len(found)} splits satisfy the row totals")
@@ -482,7 +720,8 @@ def solve_table3(
     """Solve the glued rows of one table 3, using the other rows through R01 and R03.
 
     ``rows`` maps canonical row keys (``xxgk.schema.TABLE3_ROWS[layout]``, plus ``other.total``
-    for the 2021-labels/one-（六）-row hybrid) to either the row's known 7 cells in C7 order
+    for the 2021-labels/one-（六）-row hybrid, plus group subtotal rows such as
+    ``denied.total`` that some reports print, which only R02 constrains) to either the row's known 7 cells in C7 order
     (``None`` for a blank/unknown cell) or the row's glued digit string. Rows not given are
     unknown. Returns a :class:`Split` for every glued row (known rows are constraints only).
 
@@ -499,7 +738,9 @@ def solve_table3(
     """
     if layout not in TABLE3_ROWS:
         raise ValueError(f"unknown table-3 layout {layout!r}")
-    allowed = {r.key for r in TABLE3_ROWS[layout]} | {"other.total"}
+    keys = [r.key for r in TABLE3_ROWS[layout]]
+    subtotals = {f"{k.split('.')[0]}.total" for k in keys if "." in k}  # denied.total … (R02 only)
+    allowed = set(keys) | {"other.total"} | subtotals
     local: dict[str, Split] = {}
     domains: dict[str, list[_Row]] = {}
     for key, row in rows.items():
@@ -545,6 +786,8 @@ __all__ = [
     "AMBIGUOUS",
     "INVALID",
     "MAX_CANDIDATES",
+    "MAX_RUN_DIGITS",
+    "MAX_STEPS",
     "NO_SOLUTION",
     "TABLE3_GROUPS",
     "TABLE4_GROUPS",

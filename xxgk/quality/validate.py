@@ -24,7 +24,7 @@ import polars as pl
 
 from xxgk.quality.frames import cell_frame, instance_frame, instances_by_report, read_reports
 from xxgk.rules.instances import CELL_RULES, Instance, to_result
-from xxgk.warehouse.db import transaction
+from xxgk.warehouse.db import fits_decimal, transaction
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
 SUITES = ("rule_instances", "cells")
@@ -139,10 +139,19 @@ def _results(instances: dict[str, list[Instance]], failing: dict[str, set[tuple[
 
 
 def _store(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, Any]]) -> None:
-    """Replace ``rule_result`` in one transaction (bulk insert through a polars frame)."""
+    """Replace ``rule_result`` in one transaction (bulk insert through a polars frame). A side
+    too large for the column (a sum of cells near the limit) is stored empty, with a note."""
+    def side(v: Any) -> str | None:
+        return None if v is None or not fits_decimal(v) else str(v)
+
+    def note(r: Any) -> str:
+        wide = [s for s, v in (("lhs", r.lhs), ("rhs", r.rhs)) if v is not None and not fits_decimal(v)]
+        extra = f"out_of_range: {' and '.join(wide)} does not fit DECIMAL(24,6)" if wide else ""
+        return "; ".join(x for x in (r.note, extra) if x)
+
     frame = pl.DataFrame(
-        [[rid, r.rule, r.scope, r.status, r.severity, None if r.lhs is None else str(r.lhs),
-          None if r.rhs is None else str(r.rhs), r.involves_blank, list(r.cells), r.note] for rid, r in rows],
+        [[rid, r.rule, r.scope, r.status, r.severity, side(r.lhs), side(r.rhs), r.involves_blank, list(r.cells),
+          note(r)] for rid, r in rows],
         schema={"report_id": pl.Utf8, "rule": pl.Utf8, "scope": pl.Utf8, "status": pl.Utf8, "severity": pl.Utf8,
                 "lhs": pl.Utf8, "rhs": pl.Utf8, "involves_blank": pl.Boolean, "cells": pl.List(pl.Utf8),
                 "note": pl.Utf8},

@@ -10,11 +10,20 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
+# DECIMAL(24, 6) (cell values, rule sides) holds 18 digits before the point; DuckDB rounds the
+# 7th decimal, so this is the smallest magnitude that no longer fits.
+_DECIMAL_OVERFLOW = Decimal("999999999999999999.9999995")
+
+
+def fits_decimal(value: int | Decimal) -> bool:
+    """Whether a number fits the warehouse's ``DECIMAL(24, 6)`` columns."""
+    return abs(Decimal(value)) < _DECIMAL_OVERFLOW
 
 
 def connect(path: str | os.PathLike[str], read_only: bool = False) -> duckdb.DuckDBPyConnection:

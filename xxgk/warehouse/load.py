@@ -2,7 +2,11 @@
 
 Keyed by document hash: a report's rows are replaced as a whole inside one transaction, so
 loading the same result twice leaves the tables byte-for-byte as they were, and a crash
-mid-load leaves the previous state.
+mid-load leaves the previous state. Every document gets a ``report`` row, failures included:
+its ``parse_status`` is the parse outcome (:data:`xxgk.parse.api.OUTCOMES`) and
+``parse_message`` the reason. A number the warehouse's column types cannot hold is not a
+load failure either: the cell keeps its raw text, loses its value and is flagged
+``out_of_range`` (:func:`xxgk.warehouse.db.fits_decimal`).
 """
 
 from __future__ import annotations
@@ -20,11 +24,15 @@ import polars as pl
 from xxgk.parse.batch import DocumentRef, result_dir
 from xxgk.parse.report import PARSER_VERSION
 from xxgk.regions import agency_key
-from xxgk.warehouse.db import transaction
+from xxgk.warehouse.db import fits_decimal, transaction
 
 
 def report_id_of(sha256: str) -> str:
     return sha256[:16]
+
+
+_BIGINT = 2**63
+_INTEGER = 2**31
 
 
 def pending_documents(con: duckdb.DuckDBPyConnection, parsed_root: Path) -> list[DocumentRef]:
@@ -80,22 +88,35 @@ def load_records(con: duckdb.DuckDBPyConnection, records: list[dict[str, Any]]) 
         rid = report_id_of(record["sha256"])
         meta = record["report"]
         region = meta.get("region") or {}
-        status = record.get("outcome") or (
-            "unreadable" if record["unreadable"] else ("parsed" if record["is_report"] else "not_a_report"))
-        message = "; ".join(i["message"] for i in record["issues"] if i["severity"] == "error") or None
+        issues = list(record["issues"])
+        message = "; ".join(i["message"] for i in issues if i["severity"] == "error") or None
+        year = meta["year"]
+        if year is not None and not -_INTEGER <= year < _INTEGER:
+            issues.append(_out_of_range("report year", year, "INTEGER"))
+            year = None
         rows["report"].append([
             rid, record["sha256"], meta["title"] or None, meta["agency"],
-            agency_key(meta["agency"], region.get("code"), meta["year"]), region.get("code"), region.get("name"),
-            meta["year"],
-            meta["template"], meta.get("table3_layout"), meta.get("scope"), meta["source"], status, message,
-            record["parser_version"], now])
-        rows["cell"] += [[rid, c["table"], c["row"], c["col"], None if c["value"] is None else str(c["value"]),
-                          c["unit"], c["status"], c["raw"], c["label_row_raw"], c["label_col_raw"], c["locator"],
-                          c["note"], c.get("read", "cell"), c.get("confident", True)] for c in record["cells"]]
-        rows["parse_issue"] += [[rid, n, i["code"], i["severity"], i["message"]]
-                                for n, i in enumerate(record["issues"])]
+            agency_key(meta["agency"], region.get("code"), year), region.get("code"), region.get("name"), year,
+            meta["template"], meta.get("table3_layout"), meta.get("scope"), meta["source"], outcome_of_record(record),
+            message, record["parser_version"], now])
+        for c in record["cells"]:
+            value, status, note = c["value"], c["status"], c["note"]
+            if value is not None and not fits_decimal(value):
+                issue = _out_of_range(f"cell {c['table']}/{c['row']}/{c['col']}", value, "DECIMAL(24,6)")
+                issues.append(issue)
+                value, status, note = None, "illegible", issue["message"] + (f"; {note}" if note else "")
+            rows["cell"].append([rid, c["table"], c["row"], c["col"], None if value is None else str(value),
+                                 c["unit"], status, c["raw"], c["label_row_raw"], c["label_col_raw"], c["locator"],
+                                 note, c.get("read", "cell"), c.get("confident", True)])
+        facts = []
+        for f in record.get("facts", []):
+            if -_BIGINT <= f["stated"] < _BIGINT:
+                facts.append(f)
+            else:
+                issues.append(_out_of_range(f"narrative number {f['quote']!r}", f["stated"], "BIGINT"))
         rows["narrative_fact"] += [[rid, n, f["quote"], list(f["expression"]), f["stated"], f["in_scope"]]
-                                   for n, f in enumerate(record.get("facts", []))]
+                                   for n, f in enumerate(facts)]
+        rows["parse_issue"] += [[rid, n, i["code"], i["severity"], i["message"]] for n, i in enumerate(issues)]
     frames = {t: pl.DataFrame(r, schema={c: _SCHEMAS[t].get(c, pl.Utf8) for c in _COLUMNS[t]}, orient="row")
               for t, r in rows.items()}
     incoming = {f"incoming_{t}": f for t, f in frames.items()}
@@ -106,3 +127,19 @@ def load_records(con: duckdb.DuckDBPyConnection, records: list[dict[str, Any]]) 
             if frame.height:
                 cols = ", ".join(f'"{c}"' for c in _COLUMNS[table])
                 con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming_{table}")
+
+
+def outcome_of_record(record: dict[str, Any]) -> str:
+    """``report.parse_status``: the record's outcome; records written before outcomes were
+    recorded say it through their two flags."""
+    if record.get("outcome"):
+        return record["outcome"]
+    return "unreadable" if record["unreadable"] else ("parsed" if record["is_report"] else "not_a_report")
+
+
+def _out_of_range(what: str, value: Any, column: str) -> dict[str, str]:
+    shown = str(value)
+    shown = shown if len(shown) <= 40 else f"{shown[:20]}…{shown[-8:]} ({len(shown)} characters)"
+    return {"code": "out_of_range", "severity": "warning",
+            "message": f"out_of_range: {what} = {shown} does not fit the warehouse's {column}; value left empty"}
+
