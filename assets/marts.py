@@ -11,7 +11,7 @@ from xxgk.warehouse.marts import build_marts, load_regions
 from xxgk.warehouse.publish import publish
 
 
-@dg.asset(group_name="marts", deps=["cells"], pool="duckdb", kinds={"duckdb"})
+@dg.asset(group_name="marts", deps=["rule_results"], pool="duckdb", kinds={"duckdb"})
 def mart_region_year(duckdb: DuckDBResource) -> dg.MaterializeResult:
     """Region × year figures from reports without error-severity rule failures."""
     with duckdb.get_connection() as con:

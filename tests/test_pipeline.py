@@ -34,8 +34,8 @@ SERVED = ["seeds/000_c1eaaf8cdc2dffbd", "seeds/001_39cbfd32513a2536", "seeds/002
 
 def _night(data: Path, out: io.StringIO):
     with Mirror(day=0) as mirror:
-        settings = CrawlSettings(connect_to=[f"{h}::127.0.0.1:{mirror.port}" for h in mirror.hosts],
-                                 allow_http=True, min_gap=0.0, jitter=0.0, night="2026-11-01")
+        settings = CrawlSettings(connect_to=" ".join(f"{h}::127.0.0.1:{mirror.port}" for h in mirror.hosts),
+                                 allow_http="1", min_gap=0.0, jitter=0.0, night="2026-11-01")
         return run_nightly(data, settings, out=out)
 
 
