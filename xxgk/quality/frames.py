@@ -24,9 +24,9 @@ import duckdb
 import pandas as pd
 
 from xxgk.model import Cell, Fact, Region, ReportMeta
-from xxgk.quality.suites import PLACES_SUFFIX
-from xxgk.rules.catalogue import BOUNDS, PREV, cross_year_paths, template_paths
-from xxgk.rules.instances import BLANK_STATUSES, Report, decimal_places
+from xxgk.quality.suites import PLACES_SUFFIX, scope_terms
+from xxgk.rules.catalogue import BOUNDS, IDENTITIES, PREV, cross_year_paths, template_paths
+from xxgk.rules.instances import BLANK_STATUSES, Report, applies, decimal_places
 from xxgk.rules.narrative import expand
 from xxgk.schema import MONEY_COLUMNS, SIGNED_COLUMNS
 
@@ -103,6 +103,7 @@ def read_batch(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[StoredRep
 def report_frame(reports: Iterable[StoredReport]) -> pd.DataFrame:
     paths = template_paths()
     prev_paths = cross_year_paths()
+    scopes = dict(t for i in IDENTITIES for t in scope_terms(i.applies))
     rows = []
     for s in reports:
         r = s.report
@@ -111,9 +112,10 @@ def report_frame(reports: Iterable[StoredReport]) -> pd.DataFrame:
             "year": r.meta.year, "prev_t2": (r.previous.template or "unknown") if r.previous else None}
         row.update({p: frame_value(r.cells.get(p)) for p in paths})
         row.update({p: frame_value(r.cells.get(p)) for p in prev_paths})
+        row.update({name: 0.0 if applies(a, r) else math.nan for name, a in scopes.items()})
         for b in BOUNDS:
             c = r.cells.get(b.path)
-            v = frame_value(c)
+            v = frame_value(c) if applies(b.applies, r) else math.nan
             row[b.path + PLACES_SUFFIX] = v if math.isnan(v) else float(
                 decimal_places(c.value) if c is not None and c.value is not None else 0)
         rows.append(row)
@@ -150,6 +152,8 @@ def fact_frame(reports: Iterable[StoredReport]) -> pd.DataFrame:
                         row[p] += frame_value(cells.get(p))  # type: ignore[operator]
                     else:  # not a template cell: the fact cannot be checked
                         stated = math.nan
+            if not f.in_scope:  # about another population: not compared
+                stated = math.nan
             row.update({"report_id": s.report_id, "seq": seq, "in_scope": f.in_scope, "stated": stated})
             rows.append(row)
     return pd.DataFrame(rows, columns=["report_id", "seq", "in_scope", "stated", *paths])

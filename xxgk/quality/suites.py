@@ -52,16 +52,24 @@ def _and(conditions: list[dict[str, Any]]) -> dict[str, Any] | None:
     return conditions[0] if len(conditions) == 1 else {"type": "and", "conditions": conditions}
 
 
-def _where(a: Applies) -> dict[str, Any] | None:
-    conds = []
+def scope_terms(a: Applies) -> list[tuple[str, Applies]]:
+    """The frame columns that restrict an identity to the reports it applies to.
+
+    A scope column holds 0 for a report in scope and null otherwise, and enters the identity
+    with coefficient 0: a report out of scope is skipped like one with an unreadable operand
+    (``ignore_row_if="any_value_is_missing"``). This is a row condition expressed as data,
+    which GX evaluates without a pandas ``query`` per expectation (that cost grows with the
+    frame's width). Printed-row conditions (R04) need no column: the subtotal's own cells are
+    null when the row was not printed.
+    """
+    out = []
     if a.t2:
-        conds.append(_cmp("t2", "IN", list(a.t2)))
-    if a.t3:
-        conds.append(_cmp("t3", "IN", list(a.t3)))
+        out.append((f"applies:t2={'|'.join(a.t2)}", Applies(t2=a.t2)))
+    if a.t3 and set(a.t3) != {"2019", "2021"}:
+        out.append((f"applies:t3={'|'.join(a.t3)}", Applies(t3=a.t3)))
     if a.prev_t2:
-        conds.append({"type": "nullity", "column": {"name": "prev_t2"}, "is_null": False} if "any" in a.prev_t2
-                     else _cmp("prev_t2", "IN", list(a.prev_t2)))
-    return _and(conds)
+        out.append((f"applies:prev_t2={'|'.join(a.prev_t2)}", Applies(prev_t2=a.prev_t2)))
+    return out
 
 
 def _expectation(kind: str, kwargs: dict[str, Any], rule: str, scope: str, statement: str,
@@ -78,15 +86,16 @@ def _expectation(kind: str, kwargs: dict[str, Any], rule: str, scope: str, state
 def report_rules() -> dict[str, Any]:
     out = []
     for i in IDENTITIES:
+        scopes = [name for name, _ in scope_terms(i.applies)]
         out.append(_expectation(
             "expect_multicolumn_linear_identity",
-            {"column_list": list(i.operands), "coefficients": list(i.coefficients), "comparison": i.op,
-             "constant": i.const, "ignore_row_if": "any_value_is_missing"},
-            i.rule, i.scope, i.statement(), _where(i.applies)))
-    for b in BOUNDS:
+            {"column_list": [*i.operands, *scopes], "coefficients": [*i.coefficients, *[0] * len(scopes)],
+             "comparison": i.op, "constant": i.const, "ignore_row_if": "any_value_is_missing"},
+            i.rule, i.scope, i.statement()))
+    for b in BOUNDS:  # the frame holds the measure only for reports in the bound's scope
         out.append(_expectation(
             "expect_column_values_to_be_between", {"column": b.path + PLACES_SUFFIX, "max_value": b.limit},
-            b.rule, b.scope, f"{b.measure.replace('_', ' ')} of {b.path} <= {b.limit}", _where(b.applies)))
+            b.rule, b.scope, f"{b.measure.replace('_', ' ')} of {b.path} <= {b.limit}"))
     for template, first, last in TEMPLATE_YEAR:
         years = []
         if first is not None:
@@ -103,7 +112,8 @@ def report_rules() -> dict[str, Any]:
         _and([{"type": "nullity", "column": {"name": c}, "is_null": False} for c in ("year", "t2")])))
     return {"name": "report_rules", "expectations": out,
             "meta": {"generated_by": "xxgk.quality.suites", "frame": "one row per report, one column per cell path "
-                     "(blank = 0, unreadable = null); prev: columns = the same body's report of the year before"}}
+                     "(blank = 0, unreadable = null); prev: columns = the same body's report of the year before; "
+                     "applies: columns = 0 when the report is in an identity's scope, else null"}}
 
 
 def cells() -> dict[str, Any]:
@@ -131,8 +141,8 @@ def narrative_facts() -> dict[str, Any]:
         "expect_multicolumn_linear_identity",
         {"column_list": [*paths, "stated"], "coefficients": [1] * len(paths) + [-1], "comparison": "eq",
          "constant": 0, "ignore_row_if": "any_value_is_missing"},
-        "R20", R20_SCOPE, "the cells of the fact's expression sum to the stated number",
-        _cmp("in_scope", "==", True))
+        "R20", R20_SCOPE, "the cells of the fact's expression sum to the stated number (facts about another "
+        "population have no stated number in the frame)")
     return {"name": "narrative_facts", "expectations": [e],
             "meta": {"generated_by": "xxgk.quality.suites", "frame": "one row per narrative fact: the value of "
                      "each cell of its expression (others 0) and the stated number"}}

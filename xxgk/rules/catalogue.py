@@ -186,16 +186,15 @@ def _table3_identities() -> Iterator[Identity]:
         for c in C7:
             yield Identity("R03", f"table3 col={c}", "eq", (_t3("total", c),), tuple(_t3(r, c) for r in leaves),
                            Applies(t3=(layout,)))
-    for layout in ("2019", "2021"):
-        leaves = outcome_leaves(TABLE3_ROWS[layout])
-        for g in SUBTOTAL_GROUPS:
-            parts = [r for r in leaves if r.startswith(g + ".")]
-            if not parts or (g == "other" and layout != "2021"):
-                continue  # （六） printed as one row is a leaf, not a subtotal
-            where = Applies(t3=(layout,), printed=f"table3/{g}.total")
-            for c in C7:
-                yield Identity("R04", f"table3 row={g}.total col={c}", "eq", (_t3(f"{g}.total", c),),
-                               tuple(_t3(r, c) for r in parts), where)
+    for g in SUBTOTAL_GROUPS:
+        layouts = [layout for layout in ("2019", "2021")  # （六） printed as one row is a leaf, not a subtotal
+                   if g != "other" or layout == "2021"]
+        parts = [r for r in outcome_leaves(TABLE3_ROWS[layouts[-1]]) if r.startswith(g + ".")]
+        assert all(parts == [r for r in outcome_leaves(TABLE3_ROWS[x]) if r.startswith(g + ".")] for x in layouts)
+        where = Applies(t3=tuple(layouts), printed=f"table3/{g}.total")
+        for c in C7:
+            yield Identity("R04", f"table3 row={g}.total col={c}", "eq", (_t3(f"{g}.total", c),),
+                           tuple(_t3(r, c) for r in parts), where)
 
 
 def _table4_identities() -> Iterator[Identity]:
