@@ -133,7 +133,7 @@ def identity_instance(i: Identity, r: Report) -> Instance:
 
 
 def cell_check_instance(check: CellCheck, r: Report) -> Instance:
-    bad = [p for p, c in r.cells.items() if not p.startswith(PREV) and offends(check, c)]
+    bad = sorted(p for p, c in r.cells.items() if not p.startswith(PREV) and offends(check, c))
     return Instance(check.rule, check.scope, "none", Decimal(len(bad)), Decimal(0), cells=bad)
 
 
