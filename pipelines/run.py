@@ -99,6 +99,8 @@ class _ProgressHandler(logging.Handler):
             print(f"      rules failing: {', '.join(self.failed_checks) or 'none'}", file=self.out, flush=True)
         elif kind == "STEP_FAILURE":
             err = ev.event_specific_data.error
+            if err and "blocking asset check failed" in err.message:
+                return  # already said by the check's own line
             self._line(step, f"FAILED: {err.message.strip() if err else 'see the Dagster event log'}")
         elif kind == "ENGINE_EVENT" and "blocked by limit for pool" in (ev.message or ""):
             pool = ev.message.rsplit(" ", 1)[-1]

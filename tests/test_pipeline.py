@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import shutil
+import socket
 import subprocess
 import sys
 from decimal import Decimal
@@ -17,7 +19,8 @@ import duckdb
 import pytest
 
 from pipelines.resources import CrawlSettings
-from pipelines.run import run_nightly
+from pipelines.definitions import defs
+from pipelines.run import run_nightly, stage_names
 from tests.conftest import CORPUS
 from tests.truth import cell_mismatches
 from xxgk.mirror import Mirror
@@ -65,9 +68,11 @@ def _content(db: Path) -> dict[str, str]:
 def test_run_succeeds_and_reports_each_stage(first_run):
     _, summary, output = first_run
     assert summary.success, output
-    for n, stage in enumerate(["documents", "parsed_reports", "cells", "consistency_rules", "mart_region_year",
-                               "quality_dashboard", "published_warehouse"], start=1):
-        assert f"[{n}/7] {stage}" in output
+    stages = stage_names(defs())
+    assert stages[:4] == ["documents", "parsed_reports", "cells", "rule_results"]
+    assert stages[-1] == "published_warehouse"
+    for n, stage in enumerate(stages, start=1):
+        assert f"[{n}/{len(stages)}] {stage}" in output
     assert summary.reports == {"not_a_report": 5, "parsed": 63}
     assert summary.data_docs.is_file() and summary.dashboard.is_file()
 
@@ -118,3 +123,24 @@ def test_definitions_load():
     proc = subprocess.run([str(Path(sys.executable).with_name("dg")), "check", "defs"], cwd=ROOT,
                           capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_unreachable_night_after_a_good_night_fails_and_publishes_nothing(first_run, tmp_path):
+    """Every portal unreachable (the network is down): the run fails, says why, exits
+    non-zero, and the published warehouse of the good night stays exactly as it was."""
+    data, summary, _ = first_run
+    copy = tmp_path / "data"
+    shutil.copytree(data, copy)
+    published = copy / "warehouse" / "published" / "xxgk.duckdb"
+    before = (published.stat().st_mtime_ns, _content(published))
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        dead = s.getsockname()[1]
+    proc = subprocess.run(
+        [str(Path(sys.executable).with_name("xxgk")), "run", "--data-dir", str(copy), "--allow-http",
+         "--connect-to", f"::127.0.0.1:{dead}"],
+        capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "7 of 7 sources unreachable: network down?" in proc.stdout
+    assert "nothing published: the previous published warehouse stays in place" in proc.stdout
+    assert (published.stat().st_mtime_ns, _content(published)) == before

@@ -69,7 +69,8 @@ def crawl_health(con: duckdb.DuckDBPyConnection) -> CrawlHealth:
         return CrawlHealth(None, None)
     night, previous = nights[0], (nights[1] if len(nights) > 1 else None)
     rows = con.execute(f"""
-        WITH tonight AS (
+        WITH sources AS (SELECT DISTINCT source_id FROM fetch_log WHERE night IN (?, ?)),
+        tonight AS (
             SELECT source_id, count(*) AS fetches, count(*) FILTER ({ANSWERED}) AS answered,
                    count(*) FILTER (outcome IN ('ok', 'not_modified')) AS ok,
                    count(*) FILTER (outcome NOT IN ('ok', 'not_modified', 'not_found', 'deferred')) AS failed,
@@ -78,8 +79,10 @@ def crawl_health(con: duckdb.DuckDBPyConnection) -> CrawlHealth:
         before AS (
             SELECT source_id, count(*) FILTER ({ANSWERED}) > 0 AS answered
             FROM fetch_log WHERE night = ? GROUP BY source_id)
-        SELECT t.source_id, t.fetches, t.answered, t.ok, t.failed, t.robots, coalesce(b.answered, false)
-        FROM tonight t LEFT JOIN before b USING (source_id) ORDER BY t.source_id""", [night, previous]).fetchall()
+        SELECT s.source_id, coalesce(t.fetches, 0), coalesce(t.answered, 0), coalesce(t.ok, 0),
+               coalesce(t.failed, 0), t.robots, coalesce(b.answered, false)
+        FROM sources s LEFT JOIN tonight t USING (source_id) LEFT JOIN before b USING (source_id)
+        ORDER BY s.source_id""", [night, previous, night, previous]).fetchall()
     return CrawlHealth(night, previous, [SourceHealth(*r) for r in rows])
 
 
