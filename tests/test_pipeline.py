@@ -18,8 +18,8 @@ from types import SimpleNamespace
 import duckdb
 import pytest
 
-from pipelines.resources import CrawlSettings
 from pipelines.definitions import defs
+from pipelines.resources import CrawlSettings
 from pipelines.run import run_nightly, stage_names
 from tests.conftest import CORPUS
 from tests.truth import cell_mismatches
