@@ -26,7 +26,8 @@ QUERIES = {
     "report": "SELECT source, title, agency, agency_key, region_code, region_name, report_year, template, "
               "table3_layout, scope, parse_status, parse_message, parser_version FROM report",
     "cell": "SELECT r.source, c.* EXCLUDE (report_id) FROM cell c JOIN report r USING (report_id)",
-    "rule_result": "SELECT r.source, x.* EXCLUDE (report_id, run_id) FROM rule_result x JOIN report r USING (report_id)",
+    "rule_result": "SELECT r.source, x.* EXCLUDE (report_id, run_id) FROM rule_result x "
+                   "JOIN report r USING (report_id)",
     "parse_issue": "SELECT r.source, i.* EXCLUDE (report_id) FROM parse_issue i JOIN report r USING (report_id)",
     "narrative_fact": "SELECT r.source, f.* EXCLUDE (report_id) FROM narrative_fact f JOIN report r USING (report_id)",
     "mart_region_year": "SELECT * FROM mart_region_year",
