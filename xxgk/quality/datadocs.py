@@ -44,6 +44,7 @@ CDN: dict[str, str] = {
 # GX's navbar and dark-mode CSS take their logo from a web bucket; the site has its own copy.
 LOGO_BUCKET = "https://great-expectations-web-assets.s3.us-east-2.amazonaws.com/"
 _ATTRS = re.compile(r'\s+(?:integrity|crossorigin)="[^"]*"')
+_FAVICON = re.compile(r'href="(?:\.\./)*static/images/favicon\.ico"')
 
 
 def make_offline(site: Path) -> int:
@@ -53,7 +54,7 @@ def make_offline(site: Path) -> int:
     changed = 0
     for page in [*site.rglob("*.html"), *(site / "static" / "styles").glob("*.css")]:
         text = page.read_text(encoding="utf-8")
-        if "https://" not in text:
+        if "https://" not in text and "favicon" not in text:
             continue
         prefix = os.path.relpath(site, page.parent).replace(os.sep, "/")
         new = text
@@ -62,6 +63,8 @@ def make_offline(site: Path) -> int:
         new = new.replace(f"{LOGO_BUCKET}full_logo_dark.png", f"{prefix}/static/images/logo-long.png")
         new = new.replace(LOGO_BUCKET, f"{prefix}/static/images/")
         new = _ATTRS.sub("", new)
+        # GX links the favicon one folder too shallow on validation pages
+        new = _FAVICON.sub(f'href="{prefix}/static/images/favicon.ico"', new)
         if new != text:
             tmp = page.with_name(f".{page.name}.tmp")
             tmp.write_text(new, encoding="utf-8")

@@ -16,6 +16,7 @@ Each batch's rows replace that batch's reports' rows in ``rule_result`` in one t
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import shutil
@@ -95,8 +96,10 @@ def run_validation(con: duckdb.DuckDBPyConnection, gx_root: Path, docs_dir: Path
     if todo:
         gx = _Gx(gx_root, docs_dir)
         identifiers: list[Any] = []
+        batches: dict[str, list[str]] = {}
         for n, ids in enumerate(_chunks(todo, batch_size), start=1):
             reports = read_batch(con, ids)
+            batches[f"{run_id}-b{n:03d}"] = ids
             verdicts, ids_run = gx.validate(reports, f"{run_id}-b{n:03d}")
             identifiers += ids_run
             rows = _results(reports, verdicts)
@@ -104,7 +107,9 @@ def run_validation(con: duckdb.DuckDBPyConnection, gx_root: Path, docs_dir: Path
             summary.batches, summary.reports = n, summary.reports + len(ids)
             summary.instances += len(rows)
         _finish_run(con, run_id, summary)
-        gx.publish(identifiers, _kept_runs(con, history))
+        kept = _kept_runs(con, history)
+        gx.publish(identifiers, kept)
+        write_manifest(docs_dir, run_id, batches, kept)
     else:
         _finish_run(con, run_id, summary)
     summary.data_docs = docs_index if docs_index.exists() else None
@@ -206,6 +211,35 @@ class _Gx:
         suites = [ExpectationSuiteIdentifier(name) for name in SUITES]
         self.context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=[*identifiers, *suites])
         make_offline(self.docs_dir)
+
+
+def write_manifest(docs_dir: Path, run_id: str, batches: dict[str, list[str]], kept: set[str]) -> Path:
+    """``runs/<run_id>.json`` beside the Data Docs: each batch's pages and each report's batch,
+    so the quality pages link a report to the page that judged it. Manifests of runs outside
+    the history go with their pages."""
+    folder = docs_dir / "runs"
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.json"):
+        if old.stem not in kept:
+            old.unlink()
+    pages = {name: {p.parts[-4]: p.relative_to(docs_dir).as_posix()
+                    for p in (docs_dir / "validations").glob(f"*/{name}/*/*.html")} for name in batches}
+    manifest = {"run_id": run_id, "batches": pages,
+                "reports": {rid: name for name, ids in batches.items() for rid in ids}}
+    path = folder / f"{run_id}.json"
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(manifest), encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def report_pages(docs_dir: Path, run_id: str, report_id: str) -> dict[str, str]:
+    """The Data Docs pages (suite -> path under the docs folder) that judged a report."""
+    path = docs_dir / "runs" / f"{run_id}.json"
+    if not path.exists():
+        return {}
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    return manifest["batches"].get(manifest["reports"].get(report_id, ""), {})
 
 
 def _raised(info: dict[str, Any] | None) -> str | None:
