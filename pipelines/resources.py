@@ -4,9 +4,10 @@ Deployments configure them with environment variables read by Dagster when a run
 (``dg.EnvVar``), never at import: ``XXGK_DATA_DIR``, ``XXGK_WAREHOUSE`` (the DuckDB file,
 normally ``$XXGK_DATA_DIR/warehouse/xxgk.duckdb``), ``XXGK_SOURCES``, ``XXGK_CONNECT_TO``
 (space-separated curl-style rules), ``XXGK_ALLOW_HTTP`` (``1`` to send https URLs of mapped
-hosts as plain http). The project's ``.env`` holds their defaults (``dg dev`` reads it);
-``make dev`` points them at the bundled portal simulator. ``xxgk run`` and the tests build
-the resources directly with :func:`make_resources`.
+hosts as plain http). ``make dev`` sets them to crawl the bundled portal simulator
+(:mod:`pipelines.dev`); a deployment sets them in its environment or in a ``.env`` file, which
+``dg dev`` reads (and lets win over the environment). ``xxgk run`` and the tests build the
+resources directly with :func:`make_resources`.
 """
 
 from __future__ import annotations

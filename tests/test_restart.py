@@ -88,7 +88,7 @@ def test_killed_at_each_stage_then_rerun_gives_the_same_warehouse(tmp_path: Path
 
     home = tmp_path / "dagster_home"
     home.mkdir()
-    shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")  # pool duckdb: one slot
+    shutil.copy(ROOT / "pipelines" / "dagster.yaml", home / "dagster.yaml")  # pool duckdb: one slot
     data = tmp_path / "data"
     for k in range(1, len(stages) + 1):
         run = Run(data, home)
