@@ -46,7 +46,8 @@ def build(db: Path, n: int) -> None:
                 "WHERE parse_status IN ('parsed', 'partial')")
     nbase = con.execute("SELECT count(*) FROM base").fetchone()[0]
     con.execute(f"""CREATE TEMP TABLE m AS SELECT i, printf('%016x', i + 4096) AS rid, i % {nbase} AS b,
-                    (i // ({nbase} * 3)) * {nbase} + i % {nbase} AS body, (i // {nbase}) % 3 AS k FROM range({n}) t(i)""")
+                    (i // ({nbase} * 3)) * {nbase} + i % {nbase} AS body, (i // {nbase}) % 3 AS k
+                    FROM range({n}) t(i)""")
     con.execute("BEGIN")
     con.execute("""INSERT INTO report SELECT m.rid, m.rid || repeat('0', 48), r.title, r.agency,
                        'synth:' || m.body, r.region_code, r.region_name,
