@@ -37,7 +37,7 @@ from xxgk.warehouse.db import transaction
 
 DOCS_SITE = "xxgk"
 HISTORY_NIGHTS = 30
-BATCH_SIZE = 1000
+BATCH_SIZE = 2000  # reports per batch: ~1.2 GB peak, about 7 ms per report
 # Bump when the verdict logic changes without the suites changing (classification, frames).
 VALIDATOR_VERSION = "2"
 
@@ -165,7 +165,8 @@ class _Gx:
                 gx.ValidationDefinition(name=name, data=batch_def, suite=suite))
             self.checkpoints[name] = self.context.checkpoints.add_or_update(gx.Checkpoint(
                 name=f"nightly_{name}", validation_definitions=[vd], actions=[],
-                result_format={"result_format": "COMPLETE", "unexpected_index_column_names": KEY_COLUMNS[name]}))
+                result_format={"result_format": "COMPLETE", "unexpected_index_column_names": KEY_COLUMNS[name],
+                               "exclude_unexpected_values": True, "partial_unexpected_count": 0}))
 
     def validate(self, reports: list[StoredReport], run_name: str) -> tuple[Verdicts, list[Any]]:
         from great_expectations.core.run_identifier import RunIdentifier
@@ -186,7 +187,7 @@ class _Gx:
                     error = _raised(r.exception_info)
                     if error is not None:
                         raise BrokenExpectation(f"{name}/{meta['rule']} {meta['scope']}: {error}")
-                    for row in (r.result or {}).get("unexpected_index_list") or []:
+                    for row in _unexpected_rows(r.result or {}):
                         rid = row["report_id"]
                         if name == "cells":
                             out.cells[(rid, meta["rule"])].add(row["path"])
@@ -240,6 +241,16 @@ def report_pages(docs_dir: Path, run_id: str, report_id: str) -> dict[str, str]:
         return {}
     manifest = json.loads(path.read_text(encoding="utf-8"))
     return manifest["batches"].get(manifest["reports"].get(report_id, ""), {})
+
+
+def _unexpected_rows(result: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The key columns of each unexpected row. With ``exclude_unexpected_values`` GX lists them
+    column-wise (one record of lists), otherwise one record per row."""
+    for record in result.get("unexpected_index_list") or []:
+        if record and all(isinstance(v, list) for v in record.values()):
+            yield from (dict(zip(record, values, strict=True)) for values in zip(*record.values(), strict=True))
+        else:
+            yield record
 
 
 def _raised(info: dict[str, Any] | None) -> str | None:
