@@ -46,6 +46,7 @@ class RunSummary:
     dashboard: Path
     published_now: bool = False  # this run replaced the published warehouse
     failures: list[str] = field(default_factory=list)  # why the run failed
+    checks: dict[str, tuple[bool, str]] = field(default_factory=dict)  # check -> (passed, severity)
     reports: dict[str, int] = field(default_factory=dict)
     cells: int = 0
     failing_rules: dict[str, int] = field(default_factory=dict)
@@ -68,6 +69,7 @@ class _ProgressHandler(logging.Handler):
         self.started: dict[str, float] = {}
         self.failed_checks: list[str] = []
         self.blocking_failures: list[str] = []
+        self.checks: dict[str, tuple[bool, str]] = {}  # check name -> (passed, severity)
 
     def emit(self, record: logging.LogRecord) -> None:
         meta = getattr(record, "dagster_meta", None) or {}
@@ -87,6 +89,7 @@ class _ProgressHandler(logging.Handler):
             self._line(ev.event_specific_data.materialization.asset_key.to_user_string(), facts)
         elif kind == "ASSET_CHECK_EVALUATION":
             data = ev.event_specific_data
+            self.checks[data.check_name] = (data.passed, data.severity.value)
             if not data.passed:
                 n = data.metadata.get("failing_reports")
                 if n is not None:
@@ -212,7 +215,8 @@ def run_nightly(data_dir: str | os.PathLike[str] | None = None, crawl: CrawlSett
     if not result.success and not failures:
         failures = [f"step {e.step_key} failed" for e in result.all_events if e.is_step_failure] or ["see the log"]
     summary = RunSummary(not failures, time.monotonic() - started, paths.warehouse, paths.published,
-                         paths.data_docs / "index.html", paths.quality_pages / "index.html", failures=failures)
+                         paths.data_docs / "index.html", paths.quality_pages / "index.html", failures=failures,
+                         checks=dict(handler.checks))
     summary.published_now = paths.published.exists() and paths.published.stat().st_mtime_ns != published_before
     if paths.published.exists():
         _fill_summary(summary, paths.published)

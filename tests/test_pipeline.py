@@ -75,6 +75,11 @@ def test_run_succeeds_and_reports_each_stage(first_run):
         assert f"[{n}/{len(stages)}] {stage}" in output
     assert summary.reports == {"not_a_report": 5, "parsed": 63}
     assert summary.data_docs.is_file() and summary.dashboard.is_file()
+    # error rules fail red (ERROR), warnings amber (WARN); the checks that hold publication pass
+    assert summary.checks["R06"] == (False, "ERROR") and summary.checks["R08"] == (False, "ERROR")
+    assert summary.checks["R16"] == (False, "WARN") and summary.checks["R01"] == (True, "ERROR")
+    for blocking in ("crawl_health_check", "rules_validated", "no_reports_lost"):
+        assert summary.checks[blocking] == (True, "ERROR")
 
 
 @pytest.mark.parametrize("name", SERVED)

@@ -52,7 +52,7 @@ def open_page(browser, path: Path):
     return page, problems
 
 
-def test_quality_index(browser, night):
+def test_quality_index(night, browser):
     page, problems = open_page(browser, night / "quality" / "index.html")
     assert problems == []
     figures = {k: page.inner_text(f"#fig-{k} b") for k in ("parsed", "set-aside", "error-reports")}
@@ -72,7 +72,7 @@ def test_quality_index(browser, night):
     page.close()
 
 
-def test_failing_report_page(browser, night):
+def test_failing_report_page(night, browser):
     index, _ = open_page(browser, night / "quality" / "index.html")
     row = index.locator("#failing-reports tbody tr", has_text="洪泽").first
     href = row.locator("a").first.get_attribute("href")
@@ -101,7 +101,7 @@ def test_failing_report_page(browser, night):
     docs_page.close()
 
 
-def test_data_docs_index_offline(browser, night):
+def test_data_docs_index_offline(night, browser):
     page, problems = open_page(browser, night / "quality" / "data_docs" / "index.html")
     assert problems == []
     assert page.evaluate("typeof jQuery") == "function"

@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -113,7 +114,7 @@ def run_validation(con: duckdb.DuckDBPyConnection, gx_root: Path, docs_dir: Path
     else:
         _finish_run(con, run_id, summary)
     summary.data_docs = docs_index if docs_index.exists() else None
-    summary.reports_total, summary.failures, summary.error_reports = _state(con)
+    summary.reports_total, summary.failures, summary.error_reports = _state(con, run_id)
     return summary
 
 
@@ -239,8 +240,14 @@ def report_pages(docs_dir: Path, run_id: str, report_id: str) -> dict[str, str]:
     path = docs_dir / "runs" / f"{run_id}.json"
     if not path.exists():
         return {}
-    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest = _manifest(path, path.stat().st_mtime_ns)
     return manifest["batches"].get(manifest["reports"].get(report_id, ""), {})
+
+
+@lru_cache(maxsize=32)
+def _manifest(path: Path, _mtime_ns: int) -> dict[str, Any]:
+    """A run's manifest, read once per version of the file (the quality pages ask per report)."""
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def _unexpected_rows(result: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -324,8 +331,20 @@ def _start_run(con: duckdb.DuckDBPyConnection, run_id: str, version: str, starte
 
 def _finish_run(con: duckdb.DuckDBPyConnection, run_id: str, s: ValidationSummary) -> None:
     """Close the run's row with the whole warehouse's per-rule counts that night (the
-    dashboard's trend)."""
+    dashboard's trend). A run that validated nothing left ``rule_result`` as the last finished
+    run of this rule version left it: its counts are copied, not recounted."""
     finished = datetime.now(UTC).replace(tzinfo=None)
+    if s.reports == 0:
+        copied = con.execute("""
+            UPDATE validation_run SET finished_at = ?, reports_validated = 0, batches = 0, instances = 0,
+                reports_total = p.reports_total, rule_stats = p.rule_stats
+            FROM (SELECT reports_total, rule_stats FROM validation_run
+                  WHERE finished_at IS NOT NULL AND run_id <> ? AND rules_version =
+                        (SELECT rules_version FROM validation_run WHERE run_id = ?)
+                  ORDER BY started_at DESC LIMIT 1) p
+            WHERE run_id = ?""", [finished, run_id, run_id, run_id]).fetchone()[0]
+        if copied:
+            return
     con.execute("""
         UPDATE validation_run SET finished_at = ?, reports_validated = ?, batches = ?, instances = ?,
             reports_total = (SELECT count(*) FROM report WHERE parse_status IN ('parsed', 'partial')),
@@ -349,12 +368,12 @@ def _kept_runs(con: duckdb.DuckDBPyConnection, history: int) -> set[str]:
         [history]).fetchall()}
 
 
-def _state(con: duckdb.DuckDBPyConnection) -> tuple[int, dict[str, int], list[str]]:
-    total = con.execute(f"SELECT count(*) FROM report WHERE parse_status IN {VALIDATED}").fetchone()[0]
-    failures = dict(con.execute(
-        "SELECT rule, count(DISTINCT report_id) FROM rule_result WHERE status = 'fail' GROUP BY 1 ORDER BY 1"
-    ).fetchall())
+def _state(con: duckdb.DuckDBPyConnection, run_id: str) -> tuple[int, dict[str, int], list[str]]:
+    total, failures = con.execute(
+        "SELECT reports_total, map_from_entries(list_transform("
+        "list_filter(rule_stats, lambda s: s.reports_failing > 0), lambda s: {'k': s.rule, 'v': s.reports_failing})) "
+        "FROM validation_run WHERE run_id = ?", [run_id]).fetchone()
     errors = [r[0] for r in con.execute(
         "SELECT DISTINCT report_id FROM rule_result WHERE status = 'fail' AND severity = 'error' ORDER BY 1"
     ).fetchall()]
-    return total, failures, errors
+    return total or 0, dict(sorted((failures or {}).items())), errors
