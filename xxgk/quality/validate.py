@@ -99,9 +99,10 @@ def run_validation(con: duckdb.DuckDBPyConnection, gx_root: Path, docs_dir: Path
         identifiers: list[Any] = []
         batches: dict[str, list[str]] = {}
         for n, ids in enumerate(_chunks(todo, batch_size), start=1):
+            name = f"{run_id}-b{n:03d}"  # the Data Docs' run name of this batch
+            batches[name] = ids
             reports = read_batch(con, ids)
-            batches[f"{run_id}-b{n:03d}"] = ids
-            verdicts, ids_run = gx.validate(reports, f"{run_id}-b{n:03d}")
+            verdicts, ids_run = gx.validate(reports, name)
             identifiers += ids_run
             rows = _results(reports, verdicts)
             _upsert(con, ids, rows, run_id)
