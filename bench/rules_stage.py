@@ -8,6 +8,13 @@ night and the no-op night's cost as a share of the full one (target: memory flat
 under 0.05).
 
     .venv/bin/python bench/rules_stage.py [N ...]     (default 1000 10000 100000)
+
+Measured on the 2-core box (batches of 2,000 reports):
+
+     reports  full night  peak MB  no-op night  peak MB   ratio
+        1000      25.8 s      920       0.07 s      188  0.0027
+       10000      83.7 s     1994       0.03 s      193  0.0004
+      100000     904.9 s     2377       2.43 s      239  0.0027
 """
 
 from __future__ import annotations
