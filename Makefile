@@ -21,9 +21,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
+$(DAGSTER_HOME)/dagster.yaml: pipelines/dagster.yaml
 	mkdir -p $(DAGSTER_HOME)
-	cp dagster.yaml $@
+	cp pipelines/dagster.yaml $@
 
 ## crawl the bundled portal simulator, run the whole nightly job once, print where the results are
 run: install $(DAGSTER_HOME)/dagster.yaml
@@ -44,13 +44,13 @@ test: install system-packages
 fuzz: install
 	$(BIN)/python bench/fuzz.py --cases 10000
 
-## the Dagster UI (assets, checks, schedule) on http://127.0.0.1:3000
+## the Dagster UI (assets, checks, schedule, sensor) on http://127.0.0.1:3000, crawling the bundled simulator
 dev: install $(DAGSTER_HOME)/dagster.yaml
-	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev -m pipelines.definitions -h 127.0.0.1 -p 3000
+	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/python -m pipelines.dev
 
 ## validate the Dagster definitions
 check: install
-	$(BIN)/dg check defs
+	VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg check defs
 
 lint: install
 	$(BIN)/ruff check xxgk assets pipelines tests bench

@@ -28,8 +28,8 @@ def documents(context: dg.AssetExecutionContext, paths: XxgkPaths, crawl_setting
         registry = replace(registry, pacing=pacing, sources=tuple(replace(s, pacing=None) for s in registry.sources))
     with duckdb.get_connection() as con:
         apply_ddl(con)
-        summary = crawl(registry, paths.raw_store, con, connect_to=crawl_settings.connect_to,
-                        allow_http=crawl_settings.allow_http, night=crawl_settings.night, log=context.log.debug)
+        summary = crawl(registry, paths.raw_store, con, connect_to=crawl_settings.connect_rules,
+                        allow_http=crawl_settings.plain_http, night=crawl_settings.night, log=context.log.debug)
         total = con.execute("SELECT count(DISTINCT sha256) FROM document").fetchone()[0]
     for alert in summary.alerts:
         context.log.warning(alert)

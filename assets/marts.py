@@ -19,7 +19,7 @@ from xxgk.warehouse.marts import apply_views, build_mart
 from xxgk.warehouse.publish import publish
 
 # The asset the blocking rule checks are attached to: the marts wait for the checks.
-RULES_ASSET = "cells"
+RULES_ASSET = "rule_results"
 
 
 @dg.asset(group_name="marts", deps=[RULES_ASSET], pool="duckdb", kinds={"duckdb"})

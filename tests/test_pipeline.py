@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import shutil
+import socket
 import subprocess
 import sys
 from decimal import Decimal
@@ -16,8 +18,9 @@ from types import SimpleNamespace
 import duckdb
 import pytest
 
+from pipelines.definitions import defs
 from pipelines.resources import CrawlSettings
-from pipelines.run import STAGE_ORDER, run_nightly
+from pipelines.run import run_nightly, stage_names
 from tests.conftest import CORPUS
 from tests.truth import cell_mismatches
 from xxgk.mirror import Mirror
@@ -34,8 +37,8 @@ SERVED = ["seeds/000_c1eaaf8cdc2dffbd", "seeds/001_39cbfd32513a2536", "seeds/002
 
 def _night(data: Path, out: io.StringIO):
     with Mirror(day=0) as mirror:
-        settings = CrawlSettings(connect_to=[f"{h}::127.0.0.1:{mirror.port}" for h in mirror.hosts],
-                                 allow_http=True, min_gap=0.0, jitter=0.0, night="2026-11-01")
+        settings = CrawlSettings(connect_to=" ".join(f"{h}::127.0.0.1:{mirror.port}" for h in mirror.hosts),
+                                 allow_http="1", min_gap=0.0, jitter=0.0, night="2026-11-01")
         return run_nightly(data, settings, out=out)
 
 
@@ -65,10 +68,18 @@ def _content(db: Path) -> dict[str, str]:
 def test_run_succeeds_and_reports_each_stage(first_run):
     _, summary, output = first_run
     assert summary.success, output
-    for n, stage in enumerate(STAGE_ORDER, start=1):
-        assert f"[{n}/{len(STAGE_ORDER)}] {stage}" in output
+    stages = stage_names(defs())
+    assert stages[:4] == ["documents", "parsed_reports", "cells", "rule_results"]
+    assert stages[-1] == "published_warehouse"
+    for n, stage in enumerate(stages, start=1):
+        assert f"[{n}/{len(stages)}] {stage}" in output
     assert summary.reports == {"not_a_report": 5, "parsed": 63}
     assert summary.data_docs.is_file() and summary.dashboard.is_file()
+    # error rules fail red (ERROR), warnings amber (WARN); the checks that hold publication pass
+    assert summary.checks["R06"] == (False, "ERROR") and summary.checks["R08"] == (False, "ERROR")
+    assert summary.checks["R16"] == (False, "WARN") and summary.checks["R01"] == (True, "ERROR")
+    for blocking in ("crawl_health_check", "rules_validated", "no_reports_lost"):
+        assert summary.checks[blocking] == (True, "ERROR")
 
 
 @pytest.mark.parametrize("name", SERVED)
@@ -117,3 +128,24 @@ def test_definitions_load():
     proc = subprocess.run([str(Path(sys.executable).with_name("dg")), "check", "defs"], cwd=ROOT,
                           capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_unreachable_night_after_a_good_night_fails_and_publishes_nothing(first_run, tmp_path):
+    """Every portal unreachable (the network is down): the run fails, says why, exits
+    non-zero, and the published warehouse of the good night stays exactly as it was."""
+    data, summary, _ = first_run
+    copy = tmp_path / "data"
+    shutil.copytree(data, copy)
+    published = copy / "warehouse" / "published" / "xxgk.duckdb"
+    before = (published.stat().st_mtime_ns, _content(published))
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        dead = s.getsockname()[1]
+    proc = subprocess.run(
+        [str(Path(sys.executable).with_name("xxgk")), "run", "--data-dir", str(copy), "--allow-http",
+         "--connect-to", f"::127.0.0.1:{dead}"],
+        capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "7 of 7 sources unreachable: network down?" in proc.stdout
+    assert "nothing published: the previous published warehouse stays in place" in proc.stdout
+    assert (published.stat().st_mtime_ns, _content(published)) == before

@@ -91,20 +91,21 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from pipelines.run import print_summary, run_nightly
 
     # Dagster resources keep the arguments they were built with: build, never copy-and-update.
-    options = {"connect_to": list(args.connect_to), "allow_http": args.allow_http}
+    rules = list(args.connect_to)
+    options = {"allow_http": "1" if args.allow_http else ""}
     if args.sources:
         options["sources_file"] = args.sources
     if not args.mirror:
-        summary = run_nightly(args.data_dir, CrawlSettings(**options))
+        summary = run_nightly(args.data_dir, CrawlSettings(connect_to=" ".join(rules), **options))
     else:
         from xxgk.mirror import Mirror
 
         with Mirror(day=args.mirror_day) as mirror:
             print(f"portal simulator on 127.0.0.1:{mirror.port} serving {len(mirror.hosts)} hosts")
-            options["connect_to"] += [f"{h}::127.0.0.1:{mirror.port}" for h in mirror.hosts]
+            rules += [f"{h}::127.0.0.1:{mirror.port}" for h in mirror.hosts]
             # a local simulator: plain http, and no politeness gap to wait out
-            options.update(allow_http=True, min_gap=0.0, jitter=0.0)
-            summary = run_nightly(args.data_dir, CrawlSettings(**options))
+            options.update(allow_http="1", min_gap=0.0, jitter=0.0)
+            summary = run_nightly(args.data_dir, CrawlSettings(connect_to=" ".join(rules), **options))
     print_summary(summary)
     return 0 if summary.success else 1
 

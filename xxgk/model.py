@@ -78,8 +78,11 @@ class RuleResult:
     lhs: Any = None
     rhs: Any = None
     involves_blank: bool = False
-    cells: list[str] = field(default_factory=list)  # cell paths concerned (R09–R12)
+    cells: list[str] = field(default_factory=list)  # cell paths involved (operands; offending cells for R09–R12)
     note: str = ""
+    # failing instances only: publisher_error (the document's own numbers disagree) or
+    # parse_suspect (a cell involved was not read exactly as printed); xxgk.rules.instances
+    classification: str | None = None
 
 
 @dataclass

@@ -61,7 +61,8 @@ CREATE TABLE IF NOT EXISTS cell (
     PRIMARY KEY (report_id, "table", "row", col)
 );
 
--- One row per rule instance (spec §3), as decided by the Great Expectations validation.
+-- One row per rule instance (spec §3), as decided by the Great Expectations validation;
+-- upserted per report (docs/contracts.md).
 CREATE TABLE IF NOT EXISTS rule_result (
     report_id       VARCHAR NOT NULL,
     rule            VARCHAR NOT NULL,
@@ -71,8 +72,10 @@ CREATE TABLE IF NOT EXISTS rule_result (
     lhs             DECIMAL(24, 6),
     rhs             DECIMAL(24, 6),
     involves_blank  BOOLEAN NOT NULL,
-    cells           VARCHAR[],
+    cells           VARCHAR[],            -- cell paths involved (prev:… = the previous year's report)
     note            VARCHAR,
+    classification  VARCHAR,              -- failing only: publisher_error | parse_suspect
+    run_id          VARCHAR,              -- the run that validated it (validation_run)
     PRIMARY KEY (report_id, rule, scope)
 );
 

@@ -44,7 +44,9 @@ def test_a_contradicting_fact_fails_r20():
     wrong = [*result.facts, Fact("共收到政府信息公开申请60件", ("table3/new_received/total",), 60)]
     r20 = next(r for r in evaluate(result.cells, result.report, wrong) if r.rule == "R20")
     assert r20.status == "fail"
-    assert r20.cells == ["共收到政府信息公开申请60件 (stated 60, table 58)"]
+    assert r20.cells == ["table3/new_received/total"]
+    assert r20.note == "共收到政府信息公开申请60件 (stated 60, table 58)"
+    assert r20.classification == "publisher_error"
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -1,29 +1,48 @@
-"""The quality pages: one static HTML file per run, written next to the GX Data Docs.
+"""The quality pages: static, self-contained HTML rebuilt every run (``data/quality/``).
 
 Data Docs show each expectation's verdict; these pages answer the questions people bring to
-the warehouse: which reports fail which rules, which documents were set aside and why, how
-complete each region/year is. Static HTML (no server) so it opens from disk and can be
-archived with a run.
+the warehouse: how do the rules fare and how has that moved night by night, which rules fail
+most, is a failure the publisher's or ours (publisher error vs parse suspect), what do we cover
+by region and year, how did each portal answer each night, which documents were set aside and
+why, and for every failing report: both sides of each failing rule, every cell involved with
+its raw text and where it sits in the source, and links to the source and to the Data Docs
+page that judged it. Charts are SVG rendered at build time (:mod:`xxgk.quality.charts`): the
+pages open from disk with no network and no JavaScript.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import os
+from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
-from xxgk.rules.catalogue import RULES
+from xxgk.quality import charts
+from xxgk.quality.health import crawl_health
+from xxgk.quality.validate import report_pages
+from xxgk.rules.catalogue import PREV, RULES
+
+VALIDATED = "('parsed', 'partial')"
+TREND_NIGHTS = 30
+CRAWL_NIGHTS = 10
 
 _CSS = """
-body{font-family:system-ui,"Noto Sans CJK SC",sans-serif;margin:2rem;color:#222}
+body{font-family:system-ui,"Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif;margin:2rem;color:#222;max-width:80rem}
 h1{font-size:1.4rem} h2{font-size:1.1rem;margin-top:2rem}
 table{border-collapse:collapse;margin:.5rem 0} td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}
 th{background:#f3f3f3} .fail{color:#b00020;font-weight:600} .warn{color:#a15c00} .ok{color:#1b5e20}
-.num{text-align:right;font-variant-numeric:tabular-nums} small{color:#666}
+.num{text-align:right;font-variant-numeric:tabular-nums} small,.muted{color:#666}
+.figures{display:flex;gap:1rem;flex-wrap:wrap} .figure{border:1px solid #ddd;border-radius:6px;padding:.5rem 1rem}
+.figure b{display:block;font-size:1.6rem} figure.chart{margin:1rem 0} .alert{background:#fde7ea;padding:.5rem 1rem}
+code{font-size:.9em}
 """
+e = html.escape
 
 
 @dataclass
@@ -31,71 +50,278 @@ class Dashboard:
     path: Path
     reports: int
     failing_reports: int
+    report_pages: int
+    charts: int
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict[str, Any]]:
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def _num(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, Decimal):
+        return str(int(v)) if v == v.to_integral_value() else format(v.normalize(), "f")
+    return str(v)
+
+
+def _page(title: str, body: list[str]) -> str:
+    return (f"<!doctype html><html lang='zh-CN'><meta charset='utf-8'><title>{e(title)}</title>"
+            f"<style>{_CSS}</style><body>" + "\n".join(body) + "</body></html>\n")
+
+
+def _table(table_id: str, head: list[str], rows: list[list[str]]) -> str:
+    th = "".join(f"<th>{h}</th>" for h in head)
+    trs = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return f"<table id='{table_id}'><thead><tr>{th}</tr></thead><tbody>{trs}</tbody></table>"
+
+
+def _write(path: Path, text: str) -> bool:
+    """Write when the content changed (pages of unchanged reports keep their files)."""
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    return True
+
+
+def _link(url: str | None) -> str:
+    if not url:
+        return ""
+    if url.startswith(("http://", "https://")):
+        return f"<a href='{e(url)}'>{e(url)}</a>"
+    return e(url)
 
 
 def write_dashboard(con: duckdb.DuckDBPyConnection, out_dir: Path, data_docs_index: Path) -> Dashboard:
-    """Render ``out_dir/index.html`` from the warehouse tables."""
-    rules = con.execute(
-        "SELECT rule, severity, count(*) FILTER (status = 'pass'), count(*) FILTER (status = 'fail'), "
-        "count(*) FILTER (status IN ('n/a', 'not_assessable')), count(DISTINCT report_id) FILTER (status = 'fail') "
-        "FROM rule_result GROUP BY rule, severity ORDER BY rule").fetchall()
-    reports = con.execute("""
-        SELECT r.report_id, r.agency, r.region_name, r.report_year, r.template, r.source,
-               count(*) FILTER (x.status = 'fail' AND x.severity = 'error') AS errors,
-               count(*) FILTER (x.status = 'fail' AND x.severity = 'warning') AS warnings,
-               string_agg(DISTINCT x.rule, ' ' ORDER BY x.rule) FILTER (x.status = 'fail') AS failing
-        FROM report r LEFT JOIN rule_result x USING (report_id)
-        WHERE r.parse_status IN ('parsed', 'partial')
-        GROUP BY ALL ORDER BY errors DESC, warnings DESC, r.region_name, r.report_year""").fetchall()
-    set_aside = con.execute(
-        "SELECT report_id, parse_status, source, parse_message FROM report "
-        "WHERE parse_status NOT IN ('parsed', 'partial') ORDER BY parse_status, source").fetchall()
-    statuses = con.execute("SELECT status, count(*) FROM cell GROUP BY 1 ORDER BY 2 DESC").fetchall()
-    marts = con.execute(
-        "SELECT level || ' ' || region_name, report_year, reports, reports_excluded, reports_incomplete "
-        "FROM mart_region_year ORDER BY region_code, report_year").fetchall()
-    unresolved = con.execute(
-        "SELECT name, documents, first_year, last_year, array_to_string(sources, ' '), place_note "
-        "FROM v_unresolved_agency").fetchall()
-
-    e = html.escape
-    docs_link = os.path.relpath(data_docs_index, out_dir)
-    parts = [f"<!doctype html><meta charset='utf-8'><title>xxgk quality</title><style>{_CSS}</style>",
-             "<h1>xxgk data quality</h1>",
-             f"<p>{len(reports)} parsed reports, {len(set_aside)} documents set aside. "
-             f"Expectation-level detail: <a href='{e(docs_link)}'>Great Expectations Data Docs</a>.</p>",
-             "<h2>Rules</h2><table id='rules'><tr><th>rule</th><th>name</th><th>severity</th><th>pass</th>"
-             "<th>fail</th><th>n/a</th><th>reports failing</th></tr>"]
-    for rule, sev, ok, bad, na, nrep in rules:
-        cls = "fail" if bad and sev == "error" else ("warn" if bad else "ok")
-        parts.append(f"<tr><td>{rule}</td><td>{e(RULES[rule].name)}</td><td>{sev}</td><td class='num'>{ok}</td>"
-                     f"<td class='num {cls}'>{bad}</td><td class='num'>{na}</td><td class='num'>{nrep}</td></tr>")
-    parts.append("</table><h2>Reports</h2><table id='reports'><tr><th>report</th><th>agency</th><th>region</th>"
-                 "<th>year</th><th>template</th><th>errors</th><th>warnings</th><th>failing rules</th></tr>")
-    for rid, agency, region, year, template, source, errors, warnings, failing in reports:
-        cls = "fail" if errors else ("warn" if warnings else "ok")
-        parts.append(f"<tr class='{cls}'><td title='{e(source or '')}'>{rid}</td><td>{e(agency or '')}</td>"
-                     f"<td>{e(region or '')}</td><td>{year or ''}</td><td>{template or ''}</td>"
-                     f"<td class='num'>{errors}</td><td class='num'>{warnings}</td><td>{e(failing or '')}</td></tr>")
-    parts.append("</table><h2>Set aside</h2><table id='set-aside'><tr><th>report</th><th>status</th>"
-                 "<th>source</th><th>reason</th></tr>")
-    for rid, status, source, message in set_aside:
-        parts.append(f"<tr><td>{rid}</td><td>{status}</td><td>{e(source or '')}</td><td>{e(message or '')}</td></tr>")
-    parts.append("</table><h2>Cells by status</h2><table id='cells'><tr><th>status</th><th>cells</th></tr>")
-    parts += [f"<tr><td>{s}</td><td class='num'>{n}</td></tr>" for s, n in statuses]
-    parts.append("</table><h2>Regions and years</h2><table id='coverage'><tr><th>region</th><th>year</th>"
-                 "<th>reports in figures</th><th>excluded (error rules)</th><th>incomplete</th></tr>")
-    parts += [f"<tr><td>{e(r or '(unknown)')}</td><td>{y}</td><td class='num'>{n}</td><td class='num'>{x}</td>"
-              f"<td class='num'>{i}</td></tr>" for r, y, n, x, i in marts]
-    parts.append("</table><h2>Bodies not placed in a region</h2><p>Listed, never guessed: their reports stay out "
-                 "of the regional roll-ups.</p><table id='unresolved'><tr><th>body</th><th>documents</th>"
-                 "<th>years</th><th>sources</th><th>why</th></tr>")
-    parts += [f"<tr><td>{e(n)}</td><td class='num'>{d}</td><td>{y0}–{y1}</td><td>{e(s or '')}</td>"
-              f"<td>{e(w or '')}</td></tr>" for n, d, y0, y1, s, w in unresolved]
-    parts.append("</table>")
+    """Render ``out_dir/index.html`` and one page per failing report under ``out_dir/reports``."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    docs_dir = data_docs_index.parent
+    body, n_charts = [], 0
+
+    def chart(chart_id: str, caption: str, svg: str) -> None:
+        nonlocal n_charts
+        n_charts += 1
+        body.append(f"<figure class='chart' id='{chart_id}'>{svg}<figcaption class='muted'>{e(caption)}"
+                    "</figcaption></figure>")
+
+    totals = _rows(con, f"""
+        SELECT count(*) FILTER (parse_status IN {VALIDATED}) AS parsed,
+               count(*) FILTER (parse_status NOT IN {VALIDATED}) AS set_aside FROM report""")[0]
+    rules = _rows(con, """
+        SELECT rule, any_value(severity) AS severity, count(*) FILTER (status = 'pass') AS pass,
+               count(*) FILTER (status = 'fail') AS fail, count(*) FILTER (status = 'not_assessable') AS not_assessable,
+               count(*) FILTER (status = 'n/a') AS na,
+               count(DISTINCT report_id) FILTER (status = 'fail') AS reports_failing,
+               count(*) FILTER (classification = 'publisher_error') AS publisher_error,
+               count(*) FILTER (classification = 'parse_suspect') AS parse_suspect
+        FROM rule_result GROUP BY rule ORDER BY rule""")
+    failing = _rows(con, f"""
+        SELECT r.report_id, r.agency, r.region_name, r.report_year, r.template, r.source,
+               count(*) FILTER (x.severity = 'error') AS errors, count(*) FILTER (x.severity = 'warning') AS warnings,
+               count(*) FILTER (x.classification = 'publisher_error') AS publisher_errors,
+               count(*) FILTER (x.classification = 'parse_suspect') AS parse_suspects,
+               string_agg(DISTINCT x.rule, ' ' ORDER BY x.rule) AS rules
+        FROM rule_result x JOIN report r USING (report_id)
+        WHERE x.status = 'fail' AND r.parse_status IN {VALIDATED}
+        GROUP BY ALL ORDER BY errors DESC, warnings DESC, r.region_name, r.report_year, r.report_id""")
+    errors = sum(1 for f in failing if f["errors"])
+    publisher = sum(r["publisher_error"] for r in rules)
+    suspect = sum(r["parse_suspect"] for r in rules)
+
+    body.append("<h1>xxgk data quality</h1>")
+    body += _failed_runs(out_dir)
+    docs_link = os.path.relpath(data_docs_index, out_dir)
+    body.append("<div class='figures' id='figures'>" + "".join(
+        f"<div class='figure' id='fig-{k}'><b>{v}</b>{label}</div>" for k, v, label in (
+            ("parsed", totals["parsed"], "reports parsed"), ("set-aside", totals["set_aside"], "documents set aside"),
+            ("error-reports", errors, "reports kept out of the marts (error rules)"),
+            ("publisher-errors", publisher, "failing instances: publisher errors"),
+            ("parse-suspects", suspect, "failing instances: parse suspects"))) + "</div>")
+    body.append(f"<p>Expectation-level detail: <a href='{e(docs_link)}'>Great Expectations Data Docs</a>. "
+                "A <b>publisher error</b> is a rule the document's own printed numbers break; a <b>parse suspect</b> "
+                "involves a cell we inferred, split from glued digits or read with low confidence.</p>")
+
+    body.append("<h2>Rules</h2>")
+    if rules:
+        chart("chart-pass-rates", "pass / (pass + fail) per rule", charts.pass_rates(
+            [{"rule": r["rule"], "severity": r["severity"], "assessed": r["pass"] + r["fail"],
+              "pass_rate": r["pass"] / (r["pass"] + r["fail"]) if r["pass"] + r["fail"] else 1.0} for r in rules]))
+    trend = _rows(con, f"""
+        SELECT strftime(v.finished_at, '%Y-%m-%d %H:%M') AS night, s.rule, s.reports_failing
+        FROM (SELECT * FROM validation_run WHERE finished_at IS NOT NULL ORDER BY started_at DESC
+              LIMIT {TREND_NIGHTS}) v, unnest(v.rule_stats) AS u(s)
+        WHERE s.reports_failing > 0 ORDER BY 1, 2""")
+    if trend:
+        chart("chart-trend", "from the validation_run table: the whole warehouse after each night", charts.trend(trend))
+    failed_rules = [r for r in rules if r["reports_failing"]]
+    if failed_rules:
+        chart("chart-most-failed", "reports failing each rule, most first", charts.most_failed(
+            [{k: r[k] for k in ("rule", "severity", "reports_failing")} for r in failed_rules]))
+        chart("chart-classification", "who is wrong: the document or our reading of it", charts.classification(
+            [{"rule": r["rule"], "classification": c, "instances": r[c]}
+             for r in failed_rules for c in ("publisher_error", "parse_suspect") if r[c]]))
+    body.append(_table("rules", ["rule", "name", "severity", "pass", "fail", "not assessable", "n/a",
+                                 "reports failing", "publisher errors", "parse suspects"],
+                       [[r["rule"], e(RULES[r["rule"]].name), r["severity"], _n(r["pass"]),
+                         f"<span class='{_cls(r)}'>{r['fail']}</span>", _n(r["not_assessable"]), _n(r["na"]),
+                         _n(r["reports_failing"]), _n(r["publisher_error"]), _n(r["parse_suspect"])] for r in rules]))
+
+    body.append("<h2>Failing reports</h2>")
+    body.append(_table("failing-reports", ["report", "agency", "region", "year", "errors", "warnings",
+                                           "publisher errors", "parse suspects", "failing rules", "source"],
+                       [[f"<a href='reports/{f['report_id']}.html'>{f['report_id']}</a>", e(f["agency"] or ""),
+                         e(f["region_name"] or ""), _num(f["report_year"]),
+                         f"<span class='{'fail' if f['errors'] else 'ok'}'>{f['errors']}</span>", _n(f["warnings"]),
+                         _n(f["publisher_errors"]), _n(f["parse_suspects"]), e(f["rules"] or ""), _link(f["source"])]
+                        for f in failing]))
+
+    body.append("<h2>Coverage</h2>")
+    coverage = _rows(con, f"""
+        SELECT coalesce(r.region_name, '(unknown)') AS region, r.report_year AS year, count(*) AS reports,
+               count(*) FILTER (x.report_id IS NOT NULL) AS excluded
+        FROM report r LEFT JOIN (SELECT DISTINCT report_id FROM rule_result WHERE status = 'fail'
+                                 AND severity = 'error') x USING (report_id)
+        WHERE r.parse_status IN {VALIDATED} AND r.report_year IS NOT NULL GROUP BY ALL ORDER BY 1, 2""")
+    if coverage:
+        chart("chart-coverage", "parsed report versions per region and report year", charts.coverage(coverage))
+    body.append(_table("coverage", ["region", "year", "reports", "kept out of the marts (error rules)"],
+                       [[e(c["region"]), _num(c["year"]), _n(c["reports"]), _n(c["excluded"])] for c in coverage]))
+
+    body.append("<h2>Crawl health</h2>")
+    crawl = _rows(con, f"""
+        SELECT f.night, f.source_id AS source, f.outcome, count(*) AS fetches FROM fetch_log f
+        WHERE f.night IN (SELECT night FROM crawl_night ORDER BY seq DESC LIMIT {CRAWL_NIGHTS})
+        GROUP BY ALL ORDER BY ALL""")
+    if crawl:
+        chart("chart-crawl", f"the last {CRAWL_NIGHTS} nights", charts.crawl_health(crawl))
+    h = crawl_health(con)
+    body.append(f"<p id='crawl-verdict' class='{'ok' if h.ok else 'fail'}'>Night {e(h.night or '–')}: "
+                f"{e(h.reason)}</p>")
+    body.append(_table("crawl-health", ["source", "fetches", "answered", "ok", "failed", "robots.txt",
+                                        "answered the night before"],
+                       [[e(s.source_id), _n(s.fetches), _n(s.answered), _n(s.ok), _n(s.failed), e(s.robots or ""),
+                         "yes" if s.answered_last_night else "no"] for s in h.sources]))
+
+    body.append("<h2>Set aside</h2>")
+    set_aside = _rows(con, f"""
+        SELECT report_id, parse_status, source, coalesce(parse_message, '') AS reason FROM report
+        WHERE parse_status NOT IN {VALIDATED} OR (parse_status = 'partial')
+        ORDER BY parse_status, source""")
+    body.append(_table("set-aside", ["report", "outcome", "source", "reason"],
+                       [[s["report_id"], e(s["parse_status"]), _link(s["source"]), e(s["reason"])]
+                        for s in set_aside]))
+    unresolved = _rows(con, "SELECT name, documents, first_year, last_year, array_to_string(sources, ' ') AS sources, "
+                            "place_note FROM v_unresolved_agency")
+    body.append("<h2>Bodies not placed in a region</h2><p>Listed, never guessed: their reports stay out of the "
+                "regional roll-ups.</p>" + _table("unresolved", ["body", "documents", "years", "sources", "why"],
+                [[e(u["name"]), _n(u["documents"]), f"{u['first_year']}–{u['last_year']}", e(u["sources"] or ""),
+                  e(u["place_note"] or "")] for u in unresolved]))
+    statuses = _rows(con, "SELECT status, count(*) AS n FROM cell GROUP BY 1 ORDER BY 2 DESC")
+    body.append("<h2>Cells by status</h2>" + _table("cells", ["status", "cells"],
+                                                    [[e(s["status"]), _n(s["n"])] for s in statuses]))
+
+    pages = _report_pages(con, out_dir, docs_dir, failing)
     path = out_dir / "index.html"
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text("\n".join(parts), encoding="utf-8")
-    os.replace(tmp, path)
-    return Dashboard(path, len(reports), sum(1 for r in reports if r[6]))
+    _write(path, _page("xxgk quality", body))
+    return Dashboard(path, totals["parsed"], errors, pages, n_charts)
+
+
+def _n(v: Any) -> str:
+    return f"<span class='num'>{_num(v)}</span>"
+
+
+def _cls(r: dict[str, Any]) -> str:
+    return ("fail" if r["severity"] == "error" else "warn") if r["fail"] else "ok"
+
+
+def _failed_runs(out_dir: Path) -> list[str]:
+    """The latest failed nights the run-failure sensor recorded."""
+    records = []
+    for p in sorted((out_dir / "failures").glob("*.json")):
+        try:
+            records.append(json.loads(p.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            continue
+    records.sort(key=lambda r: r.get("recorded_at", ""), reverse=True)
+    if not records:
+        return []
+    items = "".join(f"<li>{e(r.get('recorded_at', ''))}: run {e(r.get('run_id', '')[:8])} — "
+                    f"{e('; '.join(s['step'] + ': ' + s['error'] for s in r.get('steps', [])) or r.get('message', ''))}"
+                    "</li>" for r in records[:5])
+    return [f"<div class='alert' id='failed-runs'><b>Failed runs</b><ul>{items}</ul></div>"]
+
+
+def _report_pages(con: duckdb.DuckDBPyConnection, out_dir: Path, docs_dir: Path,
+                  failing: list[dict[str, Any]]) -> int:
+    """One page per failing report: each failing instance, both sides, every cell involved."""
+    folder = out_dir / "reports"
+    ids = [f["report_id"] for f in failing]
+    instances: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for x in _rows(con, """
+            SELECT report_id, rule, scope, severity, lhs, rhs, classification, note, cells, run_id FROM rule_result
+            WHERE status = 'fail' AND report_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY report_id, rule, scope""",
+                   [ids]):
+        instances[x["report_id"]].append(x)
+    previous = dict(con.execute("""
+        SELECT r.report_id, max(p.report_id) FROM report r JOIN report p ON p.agency_key = r.agency_key
+            AND p.report_year = r.report_year - 1 AND p.parse_status IN ('parsed', 'partial')
+        WHERE r.report_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1""", [ids]).fetchall())
+    pairs = {(rid if not path.startswith(PREV) else previous.get(rid, ""), path.removeprefix(PREV), rid, path)
+             for rid, xs in instances.items() for x in xs for path in x["cells"] or []}
+    pairs = {p for p in pairs if p[0]}
+    owners, paths = [p[0] for p in pairs], [p[1] for p in pairs]
+    found = {(c["report_id"], c["path"]): c for c in _rows(con, """
+        WITH w AS (SELECT unnest(?::VARCHAR[]) AS report_id, unnest(?::VARCHAR[]) AS path)
+        SELECT c.report_id, w.path, c.value, c.unit, c.status, c.raw, c.locator, c."read", c.confident
+        FROM w JOIN cell c ON c.report_id = w.report_id AND c."table" || '/' || c."row" || '/' || c.col = w.path""",
+                                                          [owners, paths])}
+    cells = {(rid, path): found[(owner, bare)] for owner, bare, rid, path in pairs if (owner, bare) in found}
+    keep = set()
+    for f in failing:
+        rid = f["report_id"]
+        keep.add(f"{rid}.html")
+        _write(folder / f"{rid}.html", _report_page(f, instances[rid], cells, previous.get(rid), docs_dir, folder))
+    for stale in folder.glob("*.html") if folder.exists() else []:
+        if stale.name not in keep:
+            stale.unlink()
+    return len(keep)
+
+
+def _report_page(f: dict[str, Any], insts: list[dict[str, Any]], cells: dict, prev: str | None, docs_dir: Path,
+                 folder: Path) -> str:
+    rid = f["report_id"]
+    body = ["<p><a href='../index.html'>← quality pages</a></p>",
+            f"<h1>{e(f['agency'] or '(agency unknown)')} {_num(f['report_year'])}</h1>",
+            f"<p>report <code>{rid}</code> · {e(f['region_name'] or '')} · template {e(f['template'] or '?')} · "
+            f"source: <span id='source'>{_link(f['source'])}</span></p>"]
+    runs = sorted({x["run_id"] for x in insts if x["run_id"]})
+    docs = [(suite, page) for run in runs for suite, page in sorted(report_pages(docs_dir, run, rid).items())]
+    if docs:
+        body.append("<p id='data-docs'>Data Docs: " + ", ".join(
+            f"<a href='{e(os.path.relpath(docs_dir / page, folder))}'>{e(suite)}</a>" for suite, page in docs) + "</p>")
+    if prev:
+        body.append(f"<p>Previous year's report (cross-year rules): <a href='{prev}.html'>{prev}</a> "
+                    "(its cells are marked <code>prev:</code>)</p>")
+    for x in insts:
+        body.append(f"<h2 class='{'fail' if x['severity'] == 'error' else 'warn'}'>{x['rule']} "
+                    f"{e(RULES[x['rule']].name)}: {e(x['scope'])}</h2>")
+        body.append(f"<p>{x['severity']} · <b>{e(x['classification'] or '')}</b> · left side "
+                    f"<b class='lhs'>{_num(x['lhs'])}</b>, right side <b class='rhs'>{_num(x['rhs'])}</b>"
+                    + (f" · {e(x['note'])}" if x["note"] else "") + "</p>")
+        rows = []
+        for path in x["cells"] or []:
+            c = cells.get((rid, path), {})
+            rows.append([f"<code>{e(path)}</code>", _num(c.get("value")), e(c.get("unit") or ""),
+                         e(c.get("status") or "missing"), f"<code>{e(c.get('raw') or '')}</code>",
+                         f"<code>{e(c.get('locator') or '')}</code>", e(c.get("read") or ""),
+                         "" if c.get("confident") is None else ("yes" if c["confident"] else "no")])
+        if rows:
+            body.append(_table(f"cells-{x['rule']}-{len(body)}", ["cell", "value", "unit", "status", "raw text",
+                                                                   "locator", "read", "confident"], rows))
+    return _page(f"{f['agency'] or rid} {f['report_year'] or ''} — xxgk quality", body)

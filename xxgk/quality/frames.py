@@ -1,14 +1,22 @@
-"""The two frames Great Expectations validates, built from the warehouse.
+"""Reports read from the warehouse in batches, and the three frames GX validates.
 
-* **instances**: one row per rule instance (R01 for column natural_person of report X …) with
-  both sides computed by :mod:`xxgk.rules.instances`. GX cannot sum across rows, so the sums
-  are ours and the comparison is GX's.
-* **cells**: one row per template cell, for the cell-level rules R09–R12.
+* **report_rules**: one row per report, one column per canonical cell path (blank and
+  placeholder = 0, unreadable or missing = null), plus ``prev:`` columns holding the cells of
+  the same body's report of the year before, and the columns the suites' row conditions read
+  (``t2`` template, ``t3`` table-3 layout group, ``prev_t2``, ``year``, ``table3_layout``);
+* **cells**: one row per template cell (status, value, whether signed or money, fraction);
+* **narrative_facts**: one row per narrative fact, the value of every cell of its expression
+  (other cells 0) and the number stated.
+
+The cell encoding is the catalogue's blank semantics, so GX's sums and the Python sums of
+:mod:`xxgk.rules.instances` meet on the same numbers.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,89 +24,136 @@ import duckdb
 import pandas as pd
 
 from xxgk.model import Cell, Fact, Region, ReportMeta
-from xxgk.rules.cross_year import cross_year_instances
-from xxgk.rules.instances import Instance, build_instances
+from xxgk.quality.suites import PLACES_SUFFIX, scope_terms
+from xxgk.rules.catalogue import BOUNDS, IDENTITIES, PREV, cross_year_paths, template_paths
+from xxgk.rules.instances import BLANK_STATUSES, Report, applies, decimal_places
+from xxgk.rules.narrative import expand
 from xxgk.schema import MONEY_COLUMNS, SIGNED_COLUMNS
 
-CROSS_YEAR = ("R17", "R18", "R19")
+VALIDATED = ("parsed", "partial")
 
 
-@dataclass
+@dataclass(frozen=True)
 class StoredReport:
     report_id: str
     agency_key: str | None
-    meta: ReportMeta
-    cells: list[Cell]
-    facts: list[Fact]
+    report: Report
 
 
-def read_reports(con: duckdb.DuckDBPyConnection) -> list[StoredReport]:
-    """Parsed reports with their cells, in report_id order."""
-    metas = con.execute(
+def frame_value(c: Cell | None) -> float:
+    """A cell as an operand: blank/placeholder 0, missing or unreadable NaN."""
+    if c is None or (c.value is None and c.status not in BLANK_STATUSES):
+        return math.nan
+    return 0.0 if c.value is None else float(c.value)
+
+
+def read_batch(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[StoredReport]:
+    """These reports with their cells, facts and previous-year report, in ``ids`` order.
+
+    The previous year's report of a body is its version with the greatest report_id among
+    parsed reports of (agency_key, year − 1): deterministic, found by a keyed join.
+    """
+    metas = {r[0]: r for r in con.execute(
         "SELECT report_id, agency_key, title, agency, region_code, region_name, report_year, template, source, "
-        "scope, table3_layout FROM report WHERE parse_status IN ('parsed', 'partial') ORDER BY report_id"
-    ).fetchall()
+        "scope, table3_layout FROM report WHERE report_id IN (SELECT unnest(?::VARCHAR[]))", [ids]).fetchall()}
+    prev_of = dict(con.execute(
+        "SELECT r.report_id, max(p.report_id) FROM report r JOIN report p ON p.agency_key = r.agency_key "
+        "AND p.report_year = r.report_year - 1 AND p.parse_status IN ('parsed', 'partial') "
+        "WHERE r.report_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY r.report_id", [ids]).fetchall())
+    prev_ids = sorted(set(prev_of.values()) - set(metas))
+    if prev_ids:
+        metas.update({r[0]: r for r in con.execute(
+            "SELECT report_id, agency_key, title, agency, region_code, region_name, report_year, template, source, "
+            "scope, table3_layout FROM report WHERE report_id IN (SELECT unnest(?::VARCHAR[]))",
+            [prev_ids]).fetchall()})
+    wanted = list(dict.fromkeys([*ids, *prev_of.values()]))
     cells: dict[str, list[Cell]] = defaultdict(list)
-    for rid, table, row, col, value, unit, status, raw, lrow, lcol, loc, note in con.execute(
-        'SELECT report_id, "table", "row", col, value, unit, status, raw, label_row_raw, label_col_raw, '
-        'locator, note FROM cell ORDER BY report_id, "table", "row", col'
+    for rid, table, row, col, value, unit, status, raw, lrow, lcol, loc, note, read, confident in con.execute(
+        'SELECT report_id, "table", "row", col, value, unit, status, raw, label_row_raw, label_col_raw, locator, '
+        'note, "read", confident FROM cell WHERE report_id IN (SELECT unnest(?::VARCHAR[])) '
+        'ORDER BY report_id, "table", "row", col', [wanted]
     ).fetchall():
         cells[rid].append(Cell(table, row, col, Decimal(value) if value is not None else None, unit, status,
-                               raw or "", lrow or "", lcol or "", loc or "", note or ""))
+                               raw or "", lrow or "", lcol or "", loc or "", note or "", read, confident))
     facts: dict[str, list[Fact]] = defaultdict(list)
     for rid, quote, expression, stated, in_scope in con.execute(
-        "SELECT report_id, quote, expression, stated, in_scope FROM narrative_fact ORDER BY report_id, seq"
+        "SELECT report_id, quote, expression, stated, in_scope FROM narrative_fact "
+        "WHERE report_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY report_id, seq", [ids]
     ).fetchall():
         facts[rid].append(Fact(quote, tuple(expression), stated, in_scope))
-    out = []
-    for rid, key, title, agency, rcode, rname, year, template, source, scope, layout in metas:
-        meta = ReportMeta(title or "", agency, Region(rcode, rname) if rcode else None, year, template, source,
+
+    def meta(rid: str) -> ReportMeta:
+        _, _, title, agency, rcode, rname, year, template, source, scope, layout = metas[rid]
+        return ReportMeta(title or "", agency, Region(rcode, rname) if rcode else None, year, template, source,
                           scope, layout)
-        out.append(StoredReport(rid, key, meta, cells[rid], facts[rid]))
-    return out
 
-
-def instances_by_report(reports: list[StoredReport]) -> dict[str, list[Instance]]:
-    """Every report's instances; R17–R19 evaluated against the same body's previous year.
-
-    With several versions of the previous year's report, the one with the greatest report_id
-    is used: deterministic, and versions of one report rarely differ in the cells compared.
-    """
-    previous: dict[tuple[str, int], StoredReport] = {}
-    for r in reports:
-        if r.agency_key and r.meta.year is not None:
-            previous[(r.agency_key, r.meta.year)] = r
-    out = {}
-    for r in reports:
-        insts = build_instances(r.cells, r.meta, r.facts)
-        prev = previous.get((r.agency_key, r.meta.year - 1)) if r.agency_key and r.meta.year else None
+    out = []
+    for rid in ids:
+        if rid not in metas:
+            continue
+        by = {c.path: c for c in cells[rid]}
+        prev = prev_of.get(rid)
         if prev is not None:
-            insts = [i for i in insts if i.rule not in CROSS_YEAR] + cross_year_instances(
-                (prev.meta, prev.cells), (r.meta, r.cells))
-        out[r.report_id] = insts
+            by.update({PREV + c.path: c for c in cells[prev]})
+        out.append(StoredReport(rid, metas[rid][1], Report(meta(rid), by, tuple(facts[rid]),
+                                                           meta(prev) if prev else None)))
     return out
 
 
-def instance_frame(instances: dict[str, list[Instance]]) -> pd.DataFrame:
-    rows = [
-        {"report_id": rid, "rule": i.rule, "scope": i.scope, "op": i.op,
-         "lhs": float(i.lhs) if i.lhs is not None else None, "rhs": float(i.rhs) if i.rhs is not None else None,
-         "evaluate": bool(i.applicable and i.assessable)}
-        for rid, insts in instances.items() for i in insts if i.op != "none" or i.rule in ("R20", "R21")
-    ]
-    return pd.DataFrame(rows, columns=["report_id", "rule", "scope", "op", "lhs", "rhs", "evaluate"])
-
-
-def cell_frame(reports: list[StoredReport]) -> pd.DataFrame:
+def report_frame(reports: Iterable[StoredReport]) -> pd.DataFrame:
+    paths = template_paths()
+    prev_paths = cross_year_paths()
+    scopes = dict(t for i in IDENTITIES for t in scope_terms(i.applies))
     rows = []
-    for r in reports:
-        rid = r.report_id
-        for c in r.cells:
+    for s in reports:
+        r = s.report
+        row: dict[str, object] = {
+            "report_id": s.report_id, "t2": r.t2, "t3": r.t3, "table3_layout": r.meta.table3_layout,
+            "year": r.meta.year, "prev_t2": (r.previous.template or "unknown") if r.previous else None}
+        row.update({p: frame_value(r.cells.get(p)) for p in paths})
+        row.update({p: frame_value(r.cells.get(p)) for p in prev_paths})
+        row.update({name: 0.0 if applies(a, r) else math.nan for name, a in scopes.items()})
+        for b in BOUNDS:
+            c = r.cells.get(b.path)
+            v = frame_value(c) if applies(b.applies, r) else math.nan
+            row[b.path + PLACES_SUFFIX] = v if math.isnan(v) else float(
+                decimal_places(c.value) if c is not None and c.value is not None else 0)
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    frame["year"] = frame["year"].astype("Int64")
+    return frame
+
+
+def cell_frame(reports: Iterable[StoredReport]) -> pd.DataFrame:
+    rows = []
+    for s in reports:
+        for path, c in s.report.cells.items():
+            if path.startswith(PREV):
+                continue
             value = float(c.value) if c.value is not None else None
-            rows.append({
-                "report_id": rid, "path": c.path, "status": c.status, "value": value,
-                "signed": c.col in SIGNED_COLUMNS,
-                "count_fraction": float(c.value - c.value.to_integral_value(rounding="ROUND_FLOOR"))
-                if c.value is not None and c.col not in MONEY_COLUMNS else None,
-            })
-    return pd.DataFrame(rows, columns=["report_id", "path", "status", "value", "signed", "count_fraction"])
+            rows.append((s.report_id, path, c.status, value, c.col in SIGNED_COLUMNS, c.col in MONEY_COLUMNS,
+                         float(c.value - c.value.to_integral_value(rounding="ROUND_FLOOR"))
+                         if c.value is not None else None))
+    return pd.DataFrame(rows, columns=["report_id", "path", "status", "value", "signed", "money", "fraction"])
+
+
+def fact_frame(reports: Iterable[StoredReport]) -> pd.DataFrame:
+    paths = template_paths()
+    known = frozenset(paths)
+    rows = []
+    for s in reports:
+        cells = {p: c for p, c in s.report.cells.items() if not p.startswith(PREV)}
+        for seq, f in enumerate(s.report.facts):
+            row: dict[str, object] = dict.fromkeys(paths, 0.0)
+            stated = float(f.stated)
+            for term in f.expression:
+                for p in expand(term, cells):
+                    if p in known:
+                        row[p] += frame_value(cells.get(p))  # type: ignore[operator]
+                    else:  # not a template cell: the fact cannot be checked
+                        stated = math.nan
+            if not f.in_scope:  # about another population: not compared
+                stated = math.nan
+            row.update({"report_id": s.report_id, "seq": seq, "in_scope": f.in_scope, "stated": stated})
+            rows.append(row)
+    return pd.DataFrame(rows, columns=["report_id", "seq", "in_scope", "stated", *paths])

@@ -1,12 +1,15 @@
-"""Rule instances of one report: both sides of every identity, computed from its cells.
+"""Rule instances of one report, read off the catalogue: both sides, operands, verdict.
 
 An instance is the unit that passes or fails (``R01`` for column ``natural_person``, ``R06``
-for table 4's review row …). This module only *computes* lhs and rhs and what the operands
-were (blank, illegible); deciding pass/fail is :func:`decide` here for the CLI and the Great
-Expectations suite in the pipeline (:mod:`xxgk.quality`), both reading the same instances.
+for table 4's review row …). :func:`build_instances` applies :mod:`xxgk.rules.catalogue` to a
+report's cells (and, for R17–R19, to the same body's report of the year before); :func:`decide`
+is the CLI's verdict in plain Python. The pipeline asks Great Expectations for the verdict over
+the same catalogue (:mod:`xxgk.quality`) and a test holds both equal.
 
-Blank semantics (spec §3.1, default ``blank_as_zero``): a blank or placeholder operand counts
-as 0 and marks the instance ``involves_blank``; an illegible operand makes it not assessable.
+Every failing instance is classified: ``publisher_error`` when each cell involved was read as
+printed (status ``reported`` — or a printed blank — from a table cell or running text, read
+with confidence), so the document's own numbers disagree; ``parse_suspect`` when one of them
+is inferred, ambiguous, illegible, split from glued digits or read with low confidence.
 """
 
 from __future__ import annotations
@@ -16,21 +19,32 @@ from decimal import Decimal
 from typing import Literal
 
 from xxgk.model import Cell, Fact, ReportMeta, RuleResult
-from xxgk.rules.catalogue import RULES
-from xxgk.rules.narrative import check_facts
-from xxgk.schema import (
-    C6,
-    C7,
-    MONEY_COLUMNS,
-    SIGNED_COLUMNS,
-    T4_PARTS,
-    TABLE3_ROWS,
-    TABLE4_ROWS,
-    outcome_leaves,
+from xxgk.rules.catalogue import (
+    BOUNDS,
+    CELL_CHECKS,
+    CROSS_YEAR,
+    CROSS_YEAR_NA,
+    FACTS_SCOPE,
+    FORBIDDEN_LAYOUTS,
+    IDENTITIES,
+    NO_PREVIOUS,
+    NOT_APPLICABLE,
+    PREV,
+    RULES,
+    TEMPLATE_YEAR,
+    TEMPLATE_YEAR_SCOPE,
+    Applies,
+    Bound,
+    CellCheck,
+    Identity,
+    layout_group,
 )
+from xxgk.rules.narrative import check_facts, expand
 
-Op = Literal["eq", "ge", "le", "none"]  # "none": a cell-level rule, lhs = offending cells, rhs = 0
-CELL_RULES = ("R09", "R10", "R11", "R12")
+Op = Literal["eq", "ge", "le", "none"]  # "none": a count of offending items, lhs = count, rhs = 0
+CELL_RULES = tuple(c.rule for c in CELL_CHECKS)
+BLANK_STATUSES = frozenset({"blank", "placeholder"})
+SUSPECT_STATUSES = frozenset({"inferred", "ambiguous", "illegible", "out_of_range"})
 
 
 @dataclass
@@ -51,138 +65,118 @@ class Instance:
         return RULES[self.rule].severity
 
 
+@dataclass(frozen=True)
+class Report:
+    """What the rules read of one report: its cells by path (``prev:`` paths for the previous
+    year's report), metadata and narrative facts."""
+
+    meta: ReportMeta
+    cells: dict[str, Cell]
+    facts: tuple[Fact, ...] = ()
+    previous: ReportMeta | None = None
+
+    @property
+    def t2(self) -> str | None:
+        return self.meta.template
+
+    @property
+    def t3(self) -> str:
+        return layout_group(self.meta.table3_layout)
+
+
+def report_of(cells: list[Cell], meta: ReportMeta, facts: list[Fact] | None = None,
+              previous: tuple[ReportMeta, list[Cell]] | None = None) -> Report:
+    by = {c.path: c for c in cells}
+    if previous is not None:
+        by.update({PREV + c.path: c for c in previous[1]})
+    return Report(meta, by, tuple(facts or ()), previous[0] if previous else None)
+
+
+def applies(a: Applies, r: Report) -> bool:
+    if a.t2 and r.t2 not in a.t2:
+        return False
+    if a.t3 and r.t3 not in a.t3:
+        return False
+    if a.prev_t2:
+        if r.previous is None or ("any" not in a.prev_t2 and r.previous.template not in a.prev_t2):
+            return False
+    return a.printed is None or f"{a.printed}/total" in r.cells
+
+
 class _Sum:
-    """Adds operands, remembering blanks and illegible cells."""
+    """Adds operands: blanks and placeholders count 0 (remembered), a missing or unreadable
+    cell makes the sum unusable."""
 
     def __init__(self, cells: dict[str, Cell]) -> None:
         self.cells = cells
         self.blank = False
         self.illegible = False
 
-    def __call__(self, paths: list[str]) -> Decimal:
+    def __call__(self, paths: tuple[str, ...]) -> Decimal:
         total = Decimal(0)
         for p in paths:
             c = self.cells.get(p)
-            if c is None or c.status in ("illegible", "ambiguous"):
+            if c is None or (c.value is None and c.status not in BLANK_STATUSES):
                 self.illegible = True
-                continue
-            if c.value is None:
+            elif c.value is None:
                 self.blank = True
-                continue
-            total += c.value
+            else:
+                total += c.value
         return total
 
 
-def _eq(rule: str, scope: str, cells: dict[str, Cell], lhs: list[str], rhs: list[str], op: Op = "eq") -> Instance:
-    s = _Sum(cells)
-    left, right = s(lhs), s(rhs)
-    return Instance(rule, scope, op, left, right, s.blank, not s.illegible)
+def identity_instance(i: Identity, r: Report) -> Instance:
+    s = _Sum(r.cells)
+    lhs = s(i.lhs)
+    rhs = s(i.rhs) - s(i.rhs_minus) + i.const
+    return Instance(i.rule, i.scope, i.op, lhs, rhs, s.blank, not s.illegible, cells=list(i.operands))
 
 
-def build_instances(cells: list[Cell], meta: ReportMeta, facts: list[Fact] | None = None) -> list[Instance]:
-    by = {c.path: c for c in cells}
-    # a single （六）其他处理 row (2019, or the 2021 hybrid) has the 2019 row layout
-    layout = "2019" if meta.table3_layout in ("2019", "2021_single_other") else "2021"
-    rows3 = [r.key for r in TABLE3_ROWS[layout]]
-    leaves = outcome_leaves(TABLE3_ROWS[layout])
-    out: list[Instance] = []
-
-    for c in C7:
-        out.append(_eq("R01", f"table3 col={c}", by,
-                       [f"table3/new_received/{c}", f"table3/carried_over/{c}"],
-                       [f"table3/total/{c}", f"table3/carried_forward/{c}"]))
-    for r in rows3:
-        out.append(_eq("R02", f"table3 row={r}", by, [f"table3/{r}/total"], [f"table3/{r}/{c}" for c in C6]))
-    for c in C7:
-        out.append(_eq("R03", f"table3 col={c}", by, [f"table3/total/{c}"], [f"table3/{r}/{c}" for r in leaves]))
-
-    subtotals = [g for g in ("denied", "unable", "not_processed") if f"table3/{g}.total/total" in by]
-    if layout == "2021" and "table3/other.total/total" in by:
-        subtotals.append("other")
-    if not subtotals:
-        out.append(Instance("R04", "table3 group subtotal rows", "none", applicable=False,
-                            note="report gives no (三)/(四)/(五)/(六) subtotal rows"))
-    for g in subtotals:
-        parts = [r for r in leaves if r.startswith(g + ".")]
-        for c in C7:
-            out.append(_eq("R04", f"table3 row={g}.total col={c}", by,
-                           [f"table3/{g}.total/{c}"], [f"table3/{r}/{c}" for r in parts]))
-    out.append(Instance("R05", "table3 法人或其他组织 subtotal column", "none", applicable=False,
-                        note="report gives no organisation subtotal column"))
-
-    for rule, (r, _) in zip(("R06", "R07", "R08"), TABLE4_ROWS, strict=True):
-        out.append(_eq(rule, f"table4 {r}", by, [f"table4/{r}/total"], [f"table4/{r}/{p}" for p in T4_PARTS]))
-
-    out += _cell_rules(cells)
-    out += _table2_rules(by, meta)
-    for rule in ("R17", "R18", "R19"):
-        out.append(Instance(rule, "cross-year", "none", applicable=False,
-                            note="needs the same agency's adjacent-year report (evaluated in the warehouse)"))
-    out.append(_r20(cells, facts))
-    out.append(_r21(meta))
-    return out
+def cell_check_instance(check: CellCheck, r: Report) -> Instance:
+    bad = sorted(p for p, c in r.cells.items() if not p.startswith(PREV) and offends(check, c))
+    return Instance(check.rule, check.scope, "none", Decimal(len(bad)), Decimal(0), cells=bad)
 
 
-def _r20(cells: list[Cell], facts: list[Fact] | None) -> Instance:
-    scope = "narrative facts (see narrative_facts)"
-    checks = [c for c in check_facts(facts or [], cells) if c.status != "n/a"]
-    failing = [c.label for c in checks if c.status == "fail"]
-    return Instance("R20", scope, "none", Decimal(len(failing)), Decimal(0), cells=failing,
-                    note=f"{len(checks)} facts checked")
+def offends(check: CellCheck, c: Cell) -> bool:
+    if check.kind == "status_not_in":
+        return c.status in check.statuses
+    if c.value is None or c.col in check.exempt_columns:
+        return False
+    if check.kind == "min":
+        return c.value < 0
+    return c.value != c.value.to_integral_value()  # "integral"
 
 
-def _cell_rules(cells: list[Cell]) -> list[Instance]:
-    negative = [c.path for c in cells if c.value is not None and c.value < 0 and c.col not in SIGNED_COLUMNS]
-    fractional = [c.path for c in cells
-                  if c.value is not None and c.col not in MONEY_COLUMNS and c.value != c.value.to_integral_value()]
-    blank = [c.path for c in cells if c.status in ("blank", "placeholder")]
-    illegible = [c.path for c in cells if c.status in ("illegible", "inferred", "ambiguous")]
-    scopes = {
-        "R09": ("all cells (except table2 items_change)", negative),
-        "R10": ("all count cells", fractional),
-        "R11": ("all template cells", blank),
-        "R12": ("legibility/completeness of template cells", illegible),
-    }
-    return [Instance(rule, scope, "none", Decimal(len(paths)), Decimal(0), cells=paths)
-            for rule, (scope, paths) in scopes.items()]
+def bound_instance(b: Bound, r: Report) -> Instance:
+    c = r.cells.get(b.path)
+    places = decimal_places(c.value) if c is not None and c.value is not None else 0
+    assessable = c is not None and not (c.value is None and c.status not in BLANK_STATUSES)
+    return Instance(b.rule, b.scope, b.op, Decimal(places), Decimal(b.limit), assessable=assessable, cells=[b.path])
 
 
-def _table2_rules(by: dict[str, Cell], meta: ReportMeta) -> list[Instance]:
-    out: list[Instance] = []
-    t = "table2"
-    if meta.template == "2021":
-        for x in ("regulations", "normative_documents"):
-            s = _Sum(by)
-            lhs = s([f"{t}/art20_1.{x}/in_force"])
-            rhs = s([f"{t}/art20_1.{x}/issued"]) - s([f"{t}/art20_1.{x}/repealed"])
-            out.append(Instance("R13", f"table2 art20_1.{x}", "ge", lhs, rhs, s.blank, not s.illegible))
-        fee = by.get(f"{t}/art20_8.admin_fees/fee_amount")
-        places = 0
-        if fee is not None and fee.value is not None:
-            exp = fee.value.normalize().as_tuple().exponent
-            places = -exp if isinstance(exp, int) and exp < 0 else 0
-        out.append(Instance("R16", "table2 art20_8.admin_fees.fee_amount", "le", Decimal(places), Decimal(4),
-                            assessable=fee is not None and fee.status not in ("illegible", "ambiguous")))
-    elif meta.template == "2019":
-        for x in ("regulations", "normative_documents"):
-            out.append(_eq("R14", f"table2 art20_1.{x}", by,
-                           [f"{t}/art20_1.{x}/newly_published"], [f"{t}/art20_1.{x}/total_published"], "le"))
-        for r in ("art20_5.licensing", "art20_5.other_services", "art20_6.penalty", "art20_6.coercion",
-                  "art20_8.admin_fees"):
-            s = _Sum(by)
-            lhs = s([f"{t}/{r}/prev_year_items", f"{t}/{r}/items_change"])
-            out.append(Instance("R15", f"table2 {r}", "ge", lhs, Decimal(0), s.blank, not s.illegible))
-    return out
+def decimal_places(v: Decimal) -> int:
+    exp = v.normalize().as_tuple().exponent
+    return -exp if isinstance(exp, int) and exp < 0 else 0
 
 
-def _r21(meta: ReportMeta) -> Instance:
-    inst = Instance("R21", "template version vs report year", "none", Decimal(0), Decimal(0))
+def facts_instance(r: Report) -> Instance:
+    cells = {p: c for p, c in r.cells.items() if not p.startswith(PREV)}
+    checks = [c for c in check_facts(list(r.facts), list(cells.values())) if c.status != "n/a"]
+    failing = [c for c in checks if c.status == "fail"]
+    paths = list(dict.fromkeys(p for c in failing for term in c.fact.expression for p in expand(term, cells)))
+    note = "; ".join(c.label for c in failing) or f"{len(checks)} facts checked"
+    return Instance("R20", FACTS_SCOPE, "none", Decimal(len(failing)), Decimal(0), cells=paths, note=note)
+
+
+def template_year_instance(meta: ReportMeta) -> Instance:
+    inst = Instance("R21", TEMPLATE_YEAR_SCOPE, "none", Decimal(0), Decimal(0))
     problems = []
     if meta.year is not None and meta.template in ("2019", "2021"):
-        expected = "2019" if meta.year <= 2020 else "2021"
-        if meta.template != expected:
-            problems.append(f"report year {meta.year} printed with {meta.template} labels")
-    if meta.table3_layout == "2021_single_other":
+        for template, first, last in TEMPLATE_YEAR:
+            if (first is None or meta.year >= first) and (last is None or meta.year <= last) \
+                    and meta.template != template:
+                problems.append(f"report year {meta.year} printed with {meta.template} labels")
+    if meta.table3_layout in FORBIDDEN_LAYOUTS:
         problems.append("2021 labels but （六）其他处理 printed as one data row (2019 layout)")
     if meta.year is None or meta.template is None:
         inst.assessable = False
@@ -191,15 +185,45 @@ def _r21(meta: ReportMeta) -> Instance:
     return inst
 
 
-def decide(i: Instance) -> RuleResult:
-    """Pass/fail of one instance in plain Python (the CLI's path; the pipeline asks GX)."""
+def _identities(r: Report, rules: tuple[str, ...]) -> list[Instance]:
+    return [identity_instance(i, r) for i in IDENTITIES if i.rule in rules and applies(i.applies, r)]
+
+
+def build_report_instances(r: Report) -> list[Instance]:
+    out = _identities(r, ("R01", "R02", "R03", "R04"))
+    if not any(i.rule == "R04" for i in out):
+        na = NOT_APPLICABLE["R04"]
+        out.append(Instance("R04", na.scope, "none", applicable=False, note=na.note))
+    na = NOT_APPLICABLE["R05"]
+    out.append(Instance("R05", na.scope, "none", applicable=False, note=na.note))
+    out += _identities(r, ("R06", "R07", "R08"))
+    out += [cell_check_instance(c, r) for c in CELL_CHECKS]
+    out += _identities(r, ("R13", "R14", "R15"))
+    out += [bound_instance(b, r) for b in BOUNDS if applies(b.applies, r)]
+    for rule in CROSS_YEAR:
+        found = _identities(r, (rule,))
+        if found:
+            out += found
+        else:
+            note = NO_PREVIOUS if r.previous is None else CROSS_YEAR_NA.get(rule, "")
+            out.append(Instance(rule, "cross-year", "none", applicable=False, note=note))
+    out.append(facts_instance(r))
+    out.append(template_year_instance(r.meta))
+    return out
+
+
+def build_instances(cells: list[Cell], meta: ReportMeta, facts: list[Fact] | None = None,
+                    previous: tuple[ReportMeta, list[Cell]] | None = None) -> list[Instance]:
+    return build_report_instances(report_of(cells, meta, facts, previous))
+
+
+def status_of(i: Instance) -> str:
+    """Pass/fail of one instance in plain Python (the CLI's verdict; the pipeline asks GX)."""
     if not i.applicable:
-        status = "n/a"
-    elif not i.assessable:
-        status = "not_assessable"
-    else:
-        status = "pass" if compare(i.op, i.lhs, i.rhs) else "fail"
-    return to_result(i, status)
+        return "n/a"
+    if not i.assessable:
+        return "not_assessable"
+    return "pass" if compare(i.op, i.lhs, i.rhs) else "fail"
 
 
 def compare(op: str, lhs: Decimal | None, rhs: Decimal | None) -> bool:
@@ -209,13 +233,29 @@ def compare(op: str, lhs: Decimal | None, rhs: Decimal | None) -> bool:
         return lhs >= rhs
     if op == "le":
         return lhs <= rhs
-    return lhs == rhs  # "eq", and "none" (offending-cell count == 0)
+    return lhs == rhs  # "eq", and "none" (offending count == 0)
 
 
-def to_result(i: Instance, status: str) -> RuleResult:
+def classify(i: Instance, cells: dict[str, Cell]) -> str:
+    """``publisher_error`` or ``parse_suspect`` for a failing instance (see the module doc)."""
+    involved = [cells.get(p) for p in i.cells]
+    if any(c is None or suspect(c) for c in involved):
+        return "parse_suspect"
+    return "publisher_error"
+
+
+def suspect(c: Cell) -> bool:
+    return c.status in SUSPECT_STATUSES or c.read == "glued" or not c.confident
+
+
+def to_result(i: Instance, status: str, cells: dict[str, Cell] | None = None) -> RuleResult:
+    classification = classify(i, cells or {}) if status == "fail" else None
     return RuleResult(i.rule, i.scope, status, i.severity, i.lhs, i.rhs,  # type: ignore[arg-type]
-                      i.involves_blank, i.cells, i.note)
+                      i.involves_blank, i.cells, i.note, classification)
 
 
 def evaluate(cells: list[Cell], meta: ReportMeta, facts: list[Fact] | None = None) -> list[RuleResult]:
-    return [decide(i) for i in build_instances(cells, meta, facts)]
+    """Every rule instance of one report with its verdict (``xxgk parse``; R17–R19 are n/a
+    here: they need the previous year's report, which the warehouse has)."""
+    r = report_of(cells, meta, facts)
+    return [to_result(i, status_of(i), r.cells) for i in build_report_instances(r)]

@@ -36,15 +36,15 @@ def table_value(expression: tuple[str, ...], by: dict[str, Cell]) -> Decimal | N
     """Sum of the expression's cells, blanks as 0; None if a cell is missing or unreadable."""
     total = Decimal(0)
     for term in expression:
-        for path in _expand(term, by):
+        for path in expand(term, by):
             c = by.get(path)
-            if c is None or c.status in ("illegible", "ambiguous"):
-                return None
+            if c is None or (c.value is None and c.status not in ("blank", "placeholder")):
+                return None  # missing or unreadable (illegible, ambiguous, out of range)
             total += c.value or 0
     return total
 
 
-def _expand(term: str, by: dict[str, Cell]) -> list[str]:
+def expand(term: str, by: dict[str, Cell]) -> list[str]:
     table, row, col = term.split("/")
     if not row.endswith(".*"):
         return [term]
