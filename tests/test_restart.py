@@ -30,7 +30,7 @@ QUERIES = {
                    "JOIN report r USING (report_id)",
     "parse_issue": "SELECT r.source, i.* EXCLUDE (report_id) FROM parse_issue i JOIN report r USING (report_id)",
     "narrative_fact": "SELECT r.source, f.* EXCLUDE (report_id) FROM narrative_fact f JOIN report r USING (report_id)",
-    "mart_region_year": "SELECT * FROM mart_region_year",
+    "mart_region_year": "SELECT * EXCLUDE (area_report_id) FROM mart_region_year",
     "region": "SELECT * FROM region",
 }
 
