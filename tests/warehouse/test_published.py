@@ -29,7 +29,7 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "data-dictionary.md"
 
 
 def _settings(mirror: Mirror, day: int) -> CrawlSettings:
-    return CrawlSettings(connect_to=[f"{h}::127.0.0.1:{mirror.port}" for h in mirror.hosts], allow_http=True,
+    return CrawlSettings(connect_to=" ".join(f"{h}::127.0.0.1:{mirror.port}" for h in mirror.hosts), allow_http="1",
                          min_gap=0.0, jitter=0.0, night=f"2026-11-{day + 1:02d}")
 
 
