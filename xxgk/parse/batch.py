@@ -23,6 +23,7 @@ from typing import Any
 
 from xxgk.model import ParseResult
 from xxgk.parse.api import FAILURES, describe, failed
+from xxgk.parse.metadata import Hints
 from xxgk.parse.pool import Job, ParseLimits, ParsePool
 from xxgk.parse.report import PARSER_VERSION
 from xxgk.rawstore import RawStore
@@ -33,6 +34,7 @@ class DocumentRef:
     sha256: str
     name: str
     locator: str
+    hints: Hints | None = None  # what the crawler knew: the list link's title, the source's agency
 
 
 @dataclass
@@ -60,7 +62,7 @@ def parse_documents(docs: list[DocumentRef], store: RawStore, parsed_root: Path,
         if (out_dir / f"{doc.sha256}.json").exists():
             summary.skipped += 1
         else:
-            jobs.append(Job(doc.sha256, doc.name, doc.locator, path=str(store.path_for(doc.sha256))))
+            jobs.append(Job(doc.sha256, doc.name, doc.locator, path=str(store.path_for(doc.sha256)), hints=doc.hints))
     if not jobs:
         return summary
     with ParsePool(limits) as pool:

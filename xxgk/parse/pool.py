@@ -32,6 +32,7 @@ from pathlib import Path
 
 from xxgk.model import ParseResult
 from xxgk.parse.api import describe, failed, parse_bytes, parse_path
+from xxgk.parse.metadata import Hints
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class Job:
     source: str
     path: str | None = None
     data: bytes | None = field(default=None, repr=False)
+    hints: Hints | None = None
 
 
 @dataclass
@@ -237,9 +239,9 @@ def _work(job: Job) -> tuple[ParseResult, float, int]:
     started = time.perf_counter()
     try:
         if job.data is not None:
-            result = parse_bytes(job.data, job.name, job.source)
+            result = parse_bytes(job.data, job.name, job.source, job.hints)
         else:
-            result = parse_path(Path(job.path or ""), job.name, job.source)
+            result = parse_path(Path(job.path or ""), job.name, job.source, job.hints)
     except MemoryError:  # parse_bytes records its own; this is one outside it
         result = failed(job.source, "memory", "out of memory while parsing")
     except Exception as e:  # never lose the worker over one document

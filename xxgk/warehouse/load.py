@@ -22,6 +22,7 @@ import duckdb
 import polars as pl
 
 from xxgk.parse.batch import DocumentRef, result_dir
+from xxgk.parse.metadata import Hints
 from xxgk.parse.report import PARSER_VERSION
 from xxgk.regions import agency_key
 from xxgk.warehouse.db import fits_decimal, transaction
@@ -36,13 +37,18 @@ _INTEGER = 2**31
 
 
 def pending_documents(con: duckdb.DuckDBPyConnection, parsed_root: Path) -> list[DocumentRef]:
-    """Documents with no result file for the current parser version (first locator wins)."""
+    """Documents with no result file for the current parser version (first locator wins), with
+    what the crawler knew of them (the list link's title, the agency of the item or its source)
+    for documents that do not name themselves."""
     rows = con.execute(
-        "SELECT sha256, arg_min(name, first_seen_at), arg_min(locator, first_seen_at) "
-        "FROM document GROUP BY sha256 ORDER BY sha256"
+        "SELECT d.sha256, arg_min(d.name, d.first_seen_at), arg_min(d.locator, d.first_seen_at), "
+        "arg_min(d.title_hint, d.first_seen_at), arg_min(i.agency, d.first_seen_at) "
+        "FROM document d LEFT JOIN crawl_item i ON i.source_id = d.source_id AND i.url = d.locator "
+        "GROUP BY d.sha256 ORDER BY d.sha256"
     ).fetchall()
     done = result_dir(parsed_root)
-    return [DocumentRef(s, n or "", loc) for s, n, loc in rows if not (done / f"{s}.json").exists()]
+    return [DocumentRef(s, n or "", loc, Hints(title=t, agency=a) if (t or a) else None)
+            for s, n, loc, t, a in rows if not (done / f"{s}.json").exists()]
 
 
 @dataclass
