@@ -42,6 +42,8 @@ from xxgk.rawstore import RawStore, sha256_bytes
 #: Outcomes of a download that may just mean "the token in the link expired" (F12).
 TOKEN_EXPIRED = frozenset({"blocked", "not_found", "http_error", "attachment_not_file"})
 
+UNCHANGED_BATCH = 5000  # unchanged files of a directory source written per bulk transaction
+
 
 @dataclass
 class SourceSummary:
@@ -519,40 +521,50 @@ class _SourceCrawl:
             self.summary.listing_complete = False
             return
         seen: set[str] = set()
+        known = {i.url: i for i in self.store.items(self.source.id, ("file",), status=None)}
+        unchanged: list[tuple[LogRow, Item]] = []
         for article in articles(root):
             for path in article.files:
-                self.directory_file(path, article.title_hint or path.stem, seen)
+                self.directory_file(path, article.title_hint or path.stem, seen, known, unchanged)
+                if len(unchanged) >= UNCHANGED_BATCH:
+                    self.store.save_unchanged(unchanged)
+                    unchanged.clear()
+        self.store.save_unchanged(unchanged)
         self.mark_gone(("file",), lambda i: i.url in seen)
 
-    def directory_file(self, path: Path, name: str, seen: set[str]) -> None:
+    def directory_file(self, path: Path, name: str, seen: set[str], known: dict[str, Item],
+                       unchanged: list[tuple[LogRow, Item]]) -> None:
         """One file of a directory source; ``name`` is its title as the folder gives it (a crawler
         archive names each article's folder after the article).
 
         The file's size and modification time are its validator (kept as the item's ``etag``):
-        a file that still has them is not read again, as a portal answers 304, so a night with
-        nothing new costs one ``stat`` per file whatever the archive's size. A file rewritten with
-        other bytes gets a new time; one rewritten with the same bytes is read and found
-        unchanged by its hash."""
+        a file that still has them is not read again, as a portal answers 304, and its rows are
+        queued in ``unchanged`` to be written in bulk, so a night with nothing new costs a
+        ``stat`` per file whatever the archive's size. A file rewritten with other bytes gets a
+        new time; one rewritten with the same bytes is read and found unchanged by its hash."""
         locator = str(path.resolve())
         seen.add(locator)
         st = path.stat()
         validator = f"{st.st_size}-{st.st_mtime_ns}"
-        prev = self.store.item(self.source.id, locator)
-        started = datetime.now(UTC)
-        if prev is not None and prev.sha256 and prev.etag == validator and prev.status == "live":
-            result = FetchResult(url=locator, method="READ", outcome="not_modified", started_at=started,
-                                 final_url=locator, etag=validator, attempts=1)
-        else:
-            data = path.read_bytes()
-            result = FetchResult(url=locator, method="READ", outcome="ok", started_at=started, final_url=locator,
-                                 etag=validator, body=data, media_type=sniff.sniff(data, ext_of(path.name)),
-                                 attempts=1)
-        self.summary.outcomes[result.outcome] += 1
+        prev = known.get(locator)
         title = parse_report_title(name)
         item = self.base_item(prev, locator, "file")
         item = replace(item, title=name, last_outcome="ok",
                        agency=(title.agency or self.source.agency) if title else self.source.agency,
                        report_year=title.year if title else None, variant=title.variant if title else None)
+        started = datetime.now(UTC)
+        if prev is not None and prev.sha256 and prev.etag == validator and prev.status == "live":
+            result = FetchResult(url=locator, method="READ", outcome="not_modified", started_at=started,
+                                 final_url=locator, etag=validator, attempts=1)
+            self.summary.outcomes[result.outcome] += 1
+            self.summary.unchanged += 1
+            unchanged.append((LogRow.of(self.night, self.source.id, "file", result, url=locator, change="unchanged"),
+                              replace(item, last_outcome="not_modified", last_ok=self.night)))
+            return
+        data = path.read_bytes()
+        result = FetchResult(url=locator, method="READ", outcome="ok", started_at=started, final_url=locator,
+                             etag=validator, body=data, media_type=sniff.sniff(data, ext_of(path.name)), attempts=1)
+        self.summary.outcomes[result.outcome] += 1
         self.store_file(Link(url=locator, title=name), item, prev, result, parent_sha=None,
                         name=path.name, kind="file", url=locator)
 
