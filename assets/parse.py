@@ -50,7 +50,7 @@ def parse_summary(context: dg.OpExecutionContext, paths: XxgkPaths, shards: list
         "unreadable": s.unreadable, "failed": f"{s.failed} ({failures})" if failures else 0,
         "already_parsed": s.skipped, "parse_steps": len(shards),
     })
-    run_values = paths.root / "steps" / context.run_id
+    run_values = paths.step_values / context.run_id
     for step in run_values.glob("parsed_reports.*"):
         shutil.rmtree(step, ignore_errors=True)
     if run_values.is_dir() and not any(run_values.iterdir()):

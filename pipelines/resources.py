@@ -52,6 +52,11 @@ class XxgkPaths(dg.ConfigurableResource):
         return self.root / "warehouse" / "xxgk.duckdb"
 
     @property
+    def step_values(self) -> Path:
+        """Values handed from one step to another (:class:`StepValues`), a folder per run."""
+        return self.root / "steps"
+
+    @property
     def published(self) -> Path:
         return self.root / "warehouse" / "published" / "xxgk.duckdb"
 
@@ -126,10 +131,11 @@ class StepValues(dg.ConfigurableIOManagerFactory):
     (raw store, parse results); Dagster's default would keep them under ``$DAGSTER_HOME``, which
     a Kubernetes step pod does not have."""
 
-    paths: XxgkPaths
+    data_dir: str  # the data directory itself, not a nested XxgkPaths (Dagster warns on nested IO-manager config)
 
     def create_io_manager(self, context: dg.InitResourceContext) -> dg.IOManager:
-        return dg.FilesystemIOManager(base_dir=str(self.paths.root / "steps")).create_io_manager(context)
+        base = XxgkPaths(data_dir=self.data_dir).step_values
+        return dg.FilesystemIOManager(base_dir=str(base)).create_io_manager(context)
 
 
 def make_resources(data_dir: str | os.PathLike[str] | None = None, crawl: CrawlSettings | None = None,
@@ -140,7 +146,7 @@ def make_resources(data_dir: str | os.PathLike[str] | None = None, crawl: CrawlS
     paths.warehouse.parent.mkdir(parents=True, exist_ok=True)  # DuckDB does not create folders
     return {"paths": paths, "crawl_settings": crawl or CrawlSettings(),
             "parse_settings": parse or ParseSettings.from_env(), "duckdb": Warehouse(database=str(paths.warehouse)),
-            "io_manager": StepValues(paths=paths)}
+            "io_manager": StepValues(data_dir=paths.data_dir)}
 
 
 class Warehouse(DuckDBResource):
@@ -156,12 +162,11 @@ class Warehouse(DuckDBResource):
 @dg.definitions
 def resources() -> dg.Definitions:
     """The deployment's resources, configured from the environment when a run starts."""
-    paths = XxgkPaths(data_dir=dg.EnvVar("XXGK_DATA_DIR"))
     return dg.Definitions(resources={
-        "paths": paths,
+        "paths": XxgkPaths(data_dir=dg.EnvVar("XXGK_DATA_DIR")),
         "crawl_settings": CrawlSettings(sources_file=dg.EnvVar("XXGK_SOURCES"), connect_to=dg.EnvVar("XXGK_CONNECT_TO"),
                                         allow_http=dg.EnvVar("XXGK_ALLOW_HTTP")),
         "parse_settings": ParseSettings.from_env(),
         "duckdb": Warehouse(database=dg.EnvVar("XXGK_WAREHOUSE")),
-        "io_manager": StepValues(paths=paths),
+        "io_manager": StepValues(data_dir=dg.EnvVar("XXGK_DATA_DIR")),
     })
