@@ -40,6 +40,7 @@ def test_instance_config_is_valid_and_keeps_one_writer():
     assert checked.success, checked.errors
     assert config["concurrency"]["pools"]["default_limit"] == 1
     assert config["concurrency"]["runs"]["max_concurrent_runs"] == 1
+    assert config["run_monitoring"]["free_slots_after_run_end_seconds"] > 0  # a dead run's slot comes back
 
 
 def test_every_pool_of_the_job_is_the_warehouse_pool():
