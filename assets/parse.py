@@ -1,7 +1,7 @@
 """Stage 2, parse: stored documents → parse results (one JSON file per document).
 
-The stage is a graph of steps so that an executor with several processes or machines (the Dask
-job, Kubernetes) parses in parallel: one step lists the pending documents (it reads the
+The stage is a graph of steps so that an executor with several processes or machines (Dask,
+Kubernetes: docs/deployment.md) parses in parallel: one step lists the pending documents (it reads the
 warehouse, so it is in pool ``duckdb``) and hands them on in shards; one step per shard parses
 its documents through the worker pool of :mod:`xxgk.parse.batch` and writes the results to the
 parsed-results folder under the data directory (shared by every step); a last step adds up the
@@ -10,6 +10,8 @@ the warehouse. In ``xxgk run`` (in-process executor) the same steps run one afte
 each shard on all cores.
 """
 
+# no ``from __future__ import annotations``: Dagster checks the ``context`` annotation of an op
+# against its context classes, and a string annotation fails that check
 import shutil
 
 import dagster as dg
