@@ -94,7 +94,8 @@ class DaskStepHandler(StepHandler):
                 # set for good in this process, not for the block: a nanny reads it again whenever
                 # it restarts a worker
                 dask.config.set({"distributed.worker.daemon": False})
-                target = stack.enter_context(LocalCluster(**{"threads_per_worker": 1, **self._local}))
+                defaults = {"threads_per_worker": 1, "host": "127.0.0.1", "dashboard_address": "127.0.0.1:0"}
+                target = stack.enter_context(LocalCluster(**{**defaults, **self._local}))
             self._client = stack.enter_context(Client(target))
             try:
                 yield
@@ -167,7 +168,8 @@ class DaskExecutor(StepDelegatingExecutor):
                                         "XXGK_DASK_ADDRESS, else a LocalCluster started for the run."),
         "local": dg.Field(dg.Permissive(), is_required=False, default_value={},
                           description="Keyword arguments of distributed.LocalCluster when no address is given "
-                                      "(n_workers, memory_limit, ...; threads_per_worker defaults to 1)."),
+                                      "(n_workers, memory_limit, ...; defaults: threads_per_worker 1, "
+                                      "host and dashboard on 127.0.0.1)."),
         "max_concurrent": dg.Field(dg.IntSource, is_required=False,
                                    description="Most steps in flight at once (default: no limit but the cluster's)."),
         "poll_seconds": dg.Field(float, is_required=False, default_value=0.5,

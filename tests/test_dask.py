@@ -9,6 +9,7 @@ with ``XXGK_EXECUTOR=dask`` and the deployment variables; the workers inherit th
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import signal
@@ -27,6 +28,7 @@ from pipelines.jobs import deployment_executor
 from pipelines.resources import CrawlSettings
 from pipelines.run import run_nightly
 from tests.conftest import CORPUS, SEEDS
+from tests.dask_probe import LOG
 from xxgk.parse.batch import result_dir
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -122,7 +124,7 @@ def test_dask_run_gives_the_in_process_warehouse(deployment_env, tmp_path, inbox
     shutil.copy(ROOT / "pipelines" / "dagster.yaml", home / "dagster.yaml")  # pool duckdb: one slot
     with deadline(RUN_SECONDS), dask.config.set({"distributed.worker.daemon": False}), \
             LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                         dashboard_address=None, memory_limit="2GiB", timeout=60) as cluster, \
+                         dashboard_address="127.0.0.1:0", memory_limit="2GiB", timeout=60) as cluster, \
             Client(cluster) as client, dg.DagsterInstance.from_config(str(home)) as instance:
         worker_pids = set(client.run(os.getpid).values())
         os.environ["XXGK_DASK_ADDRESS"] = cluster.scheduler_address
@@ -160,3 +162,26 @@ def test_dask_run_gives_the_in_process_warehouse(deployment_env, tmp_path, inbox
     assert sum(len(r) for r in dask_rows.values()) > 1000
     for table, rows in local_rows.items():
         assert dask_rows[table] == rows, table
+
+
+def test_dask_executor_keeps_pools_and_blocking_checks(monkeypatch, tmp_path):
+    """What dagster-dask's executor does not do (docs/deployment.md): one step at a time in a pool
+    of one slot, nothing run downstream of a failed blocking check. Here on a local cluster the
+    executor starts for the run (no address given)."""
+    log = tmp_path / "steps.jsonl"
+    monkeypatch.setenv(LOG, str(log))
+    monkeypatch.delenv("XXGK_DASK_ADDRESS", raising=False)
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(ROOT / "pipelines" / "dagster.yaml", home / "dagster.yaml")
+    job = ReconstructableRepository.for_module("tests.dask_probe", "defs", str(ROOT)).get_reconstructable_job("probe")
+    with deadline(RUN_SECONDS), dg.DagsterInstance.from_config(str(home)) as instance:
+        result = dg.execute_job(job, instance=instance, raise_on_error=False,
+                                run_config={"execution": {"config": {"local": {"n_workers": 2, "timeout": 60}}}})
+    assert not result.success
+    assert [e.step_key for e in _events(result, "STEP_FAILURE")] == ["first_first_is_fine"]  # blocking, failed
+    records = {r["step"]: r for r in map(json.loads, log.read_text(encoding="utf-8").splitlines())}
+    assert set(records) == {"first", "second"}  # after_first never ran
+    a, b = sorted((records["first"], records["second"]), key=lambda r: r["start"])
+    assert a["end"] <= b["start"]  # pool duckdb: never both at once
+    assert os.getpid() not in {r["pid"] for r in records.values()}
