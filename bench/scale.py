@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -48,22 +49,20 @@ def make_corpus(work: Path, n: int, new: int, seed: int) -> tuple[Path, Path]:
     corpus, later = work / "corpus", work / "later"
     stamp = work / "corpus.json"
     want = {"reports": n, "new": new, "seed": seed}
-    if stamp.exists() and json.loads(stamp.read_text()) == want:
-        return corpus, later
-    for d in (corpus, later):
-        shutil.rmtree(d, ignore_errors=True)
-    t = time.perf_counter()
-    counts = national.write(corpus, n + new, seed, RATES)
-    for page in sorted(corpus.glob("*/*/*/*/*")):  # <province>/<code>/<year>/<index>_<title>/<file>
-        article = page.parent
-        if int(article.name.split("_", 1)[0]) >= n and article.exists():
+    if not stamp.exists() or json.loads(stamp.read_text()) != want:
+        for d in (corpus, later):
+            shutil.rmtree(d, ignore_errors=True)
+        t = time.perf_counter()
+        counts = national.write(corpus, n + new, seed, RATES)
+        print(f"corpus: {counts['documents']} documents of {counts['bodies']} bodies "
+              f"({counts['planted_errors']} planted errors, {counts['late']} late, {counts['edits']} edits) "
+              f"in {time.perf_counter() - t:.0f} s", flush=True)
+        stamp.write_text(json.dumps(want))
+    for article in sorted(corpus.glob("*/*/*/*")):  # <province>/<code>/<year>/<index>_<title>/
+        if int(article.name.split("_", 1)[0]) >= n:  # also after a run that released them
             dest = later / article.relative_to(corpus)
             dest.parent.mkdir(parents=True, exist_ok=True)
             article.rename(dest)
-    print(f"corpus: {counts['documents']} documents of {counts['bodies']} bodies "
-          f"({counts['planted_errors']} planted errors, {counts['late']} late, {counts['edits']} edits) "
-          f"in {time.perf_counter() - t:.0f} s", flush=True)
-    stamp.write_text(json.dumps(want))
     return corpus, later
 
 
@@ -142,6 +141,21 @@ def run_stage(stage: str, data_dir: Path, sources: Path, log) -> dict:
     return res
 
 
+def run_whole(data_dir: Path, sources: Path, log) -> dict:
+    """The whole night as ``xxgk run`` runs it (one process, wall time), with each stage's time
+    from its progress lines and the peak memory of the run's process tree."""
+    cmd = [sys.executable, "-c", "import sys; from xxgk.cli import main; sys.exit(main())", "run",
+           "--data-dir", str(data_dir), "--sources", str(sources)]
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log, text=True, cwd=ROOT)
+    mem = TreeMemory(proc.pid)
+    out, _ = proc.communicate()
+    peak = mem.stop()
+    log.write(out)
+    stages = {m.group(1): float(m.group(2)) for m in re.finditer(r"^\[\d+/\d+\] (\S+) .*\(([\d.]+) s\)$", out, re.M)}
+    return {"seconds": time.perf_counter() - started, "peak_mb": peak, "stages": stages, "exit": proc.returncode}
+
+
 def stage_main(stage: str, data_dir: str, sources: str) -> None:
     """In the stage's process: materialize one asset and its checks with the nightly job,
     configured as a deployment is (its environment variables)."""
@@ -214,6 +228,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--work", type=Path, default=None, help="folder for corpus and data (default: a temp folder)")
     ap.add_argument("--workers", type=int, default=0, help="parse worker processes (0: one per core)")
+    ap.add_argument("--whole", action="store_true",
+                    help="run each night as one `xxgk run` (wall time of the whole run) instead of stage by stage")
     a = ap.parse_args()
 
     from pipelines.definitions import defs
@@ -222,34 +238,43 @@ def main() -> None:
     work = a.work or Path(os.environ.get("TMPDIR", "/tmp")) / f"xxgk-scale-{a.reports}"
     work.mkdir(parents=True, exist_ok=True)
     corpus, later = make_corpus(work, a.reports, a.new, a.seed)
-    if later.exists() and not any(later.rglob("*.*")):  # a previous run released them: start over
-        shutil.rmtree(work / "corpus.json")
-        corpus, later = make_corpus(work, a.reports, a.new, a.seed)
     sources = write_sources(work, corpus)
     data = work / "data"
     shutil.rmtree(data, ignore_errors=True)
     os.environ["XXGK_PARSE_WORKERS"] = str(a.workers)
     stages = stage_names(defs())
     nights: dict[str, dict[str, dict]] = {}
-    print(f"{a.reports} reports, {os.cpu_count()} cores; every stage in its own process "
+    how = "one xxgk run per night" if a.whole else "every stage in its own process"
+    print(f"{a.reports} reports, {os.cpu_count()} cores; {how} "
           f"(peak = resident memory of the process and its children)", flush=True)
     print(f"{'night':<6} {'stage':<22} {'seconds':>9} {'peak MB':>8}", flush=True)
     with (work / "stages.log").open("w") as log:
         for night in ("full", "noop", "new"):
             if night == "new":
                 print(f"       (+{release(corpus, later)} documents)", flush=True)
-            nights[night] = {}
-            for stage in stages:
-                r = run_stage(stage, data, sources, log)
-                nights[night][stage] = r
-                note = f"  failed: {r['failed_steps'] + r['failed_checks']}" if r["failed_steps"] or r[
-                    "failed_checks"] else ""
-                print(f"{night:<6} {stage:<22} {r['seconds']:>9.2f} {r['peak_mb']:>8.0f}{note}", flush=True)
-            total = sum(r["seconds"] for r in nights[night].values())
-            peak = max(r["peak_mb"] for r in nights[night].values())
-            startup = sum(r["startup_seconds"] for r in nights[night].values()) / len(stages)
-            print(f"{night:<6} {'total':<22} {total:>9.2f} {peak:>8.0f}  (+{startup:.1f} s start-up per stage)",
-                  flush=True)
+            if a.whole:
+                r = run_whole(data, sources, log)
+                for stage, secs in r["stages"].items():
+                    print(f"{night:<6} {stage:<22} {secs:>9.2f}", flush=True)
+                status = "" if r["exit"] == 0 else f"  exit {r['exit']}"
+                print(f"{night:<6} {'whole run (wall)':<22} {r['seconds']:>9.2f} {r['peak_mb']:>8.0f}{status}",
+                      flush=True)
+                nights[night] = {"whole": r}
+            else:
+                nights[night] = {}
+                for stage in stages:
+                    r = run_stage(stage, data, sources, log)
+                    nights[night][stage] = r
+                    failed = r["failed_steps"] + r["failed_checks"]
+                    print(f"{night:<6} {stage:<22} {r['seconds']:>9.2f} {r['peak_mb']:>8.0f}"
+                          f"{f'  failed: {failed}' if failed else ''}", flush=True)
+                total = sum(r["seconds"] for r in nights[night].values())
+                peak = max(r["peak_mb"] for r in nights[night].values())
+                startup = sum(r["startup_seconds"] for r in nights[night].values()) / len(stages)
+                print(f"{night:<6} {'total':<22} {total:>9.2f} {peak:>8.0f}  (+{startup:.1f} s start-up per stage)",
+                      flush=True)
+            if night != "noop":
+                print(truth_check(data / "warehouse" / "xxgk.duckdb", corpus), flush=True)
     full = sum(r["seconds"] for r in nights["full"].values())
     for night in ("noop", "new"):
         print(f"{night} / full = {sum(r['seconds'] for r in nights[night].values()) / full:.4f}")

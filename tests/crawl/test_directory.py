@@ -48,6 +48,11 @@ def test_directory_source_versions_and_gone(tmp_path):
     assert again.count("new") == again.count("changed") == 0 and again.count("unchanged") == 2
     # files with the size and time they had are not read again (a portal's 304)
     assert again.outcomes["not_modified"] == 2 and again.outcomes["ok"] == 0
+    assert con.execute("SELECT count(*) FROM fetch_log WHERE night = 'n2' AND outcome = 'not_modified' "
+                       "AND change = 'unchanged'").fetchone() == (2,)
+    assert con.execute("SELECT count(*) FROM crawl_item WHERE last_ok = 'n2' AND last_seen = 'n2'").fetchone() == (2,)
+    assert con.execute("SELECT count(*) FROM document WHERE last_seen_at = (SELECT started_at FROM crawl_night "
+                       "WHERE night = 'n2')").fetchone() == (2,)
 
     # rewritten with the same bytes: read again (new time), found unchanged by its hash
     pdf = inbox / "平潭综合实验区2023年度政府信息公开工作年度报告.pdf"
