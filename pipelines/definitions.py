@@ -1,7 +1,8 @@
 """The project's Definitions, loaded the way ``dg`` projects load them (a decorated function).
 
 Assets come from the stage modules in ``assets/``, checks with them; resources from
-:mod:`pipelines.resources` (the one place they are configured); the published warehouse
+:mod:`pipelines.resources` (the one place they are configured); the executor from
+``XXGK_EXECUTOR`` (:mod:`pipelines.jobs`); the published warehouse
 carries the freshness policy of a nightly product: materialised every night by 06:00 Beijing
 time, after the 02:00 run.
 """
@@ -14,7 +15,7 @@ import dagster as dg
 
 from assets import health, ingest, marts, parse, warehouse
 from pipelines import resources as deployment
-from pipelines.jobs import nightly_job
+from pipelines.jobs import deployment_executor, nightly_job
 from pipelines.schedules import nightly_schedule
 from pipelines.sensors import nightly_failure
 
@@ -35,5 +36,6 @@ def defs() -> dg.Definitions:
         jobs=[nightly_job],
         schedules=[nightly_schedule],
         sensors=[nightly_failure],
+        executor=deployment_executor(),
     )
     return dg.Definitions.merge(pipeline, deployment.resources())

@@ -4,10 +4,11 @@ Deployments configure them with environment variables read by Dagster when a run
 (``dg.EnvVar``), never at import: ``XXGK_DATA_DIR``, ``XXGK_WAREHOUSE`` (the DuckDB file,
 normally ``$XXGK_DATA_DIR/warehouse/xxgk.duckdb``), ``XXGK_SOURCES``, ``XXGK_CONNECT_TO``
 (space-separated curl-style rules), ``XXGK_ALLOW_HTTP`` (``1`` to send https URLs of mapped
-hosts as plain http). ``make dev`` sets them to crawl the bundled portal simulator
-(:mod:`pipelines.dev`); a deployment sets them in its environment or in a ``.env`` file, which
-``dg dev`` reads (and lets win over the environment). ``xxgk run`` and the tests build the
-resources directly with :func:`make_resources`.
+hosts as plain http); the parse stage's ``XXGK_PARSE_*`` settings (:meth:`ParseSettings.from_env`).
+``make dev`` sets them to crawl the bundled portal simulator (:mod:`pipelines.dev`); a
+deployment sets them in its environment or in a ``.env`` file, which ``dg dev`` reads (and lets
+win over the environment). ``xxgk run`` and the tests build the resources directly with
+:func:`make_resources`. Where the steps run: ``XXGK_EXECUTOR`` (:mod:`pipelines.jobs`).
 """
 
 from __future__ import annotations
@@ -49,6 +50,11 @@ class XxgkPaths(dg.ConfigurableResource):
     @property
     def warehouse(self) -> Path:
         return self.root / "warehouse" / "xxgk.duckdb"
+
+    @property
+    def step_values(self) -> Path:
+        """Values handed from one step to another (:class:`StepValues`), a folder per run."""
+        return self.root / "steps"
 
     @property
     def published(self) -> Path:
@@ -93,26 +99,54 @@ class CrawlSettings(dg.ConfigurableResource):
 
 class ParseSettings(dg.ConfigurableResource):
     """Per-document limits of the parse stage (:class:`xxgk.parse.pool.ParseLimits`): wall time,
-    memory, worker processes (0: one per core)."""
+    memory, worker processes of each parse step (0: one per core); and how many documents one
+    parse step takes (the stage runs as one step per shard of that size, in parallel on an
+    executor that has several processes or machines, such as the Dask job's)."""
 
     seconds: float = ParseLimits.seconds
     memory_mb: int = ParseLimits.memory_mb
     workers: int = ParseLimits.workers
+    documents_per_step: int = 1000
 
     def limits(self) -> ParseLimits:
         return ParseLimits(seconds=self.seconds, memory_mb=self.memory_mb, workers=self.workers)
 
+    @classmethod
+    def from_env(cls) -> ParseSettings:
+        """Settings from ``XXGK_PARSE_SECONDS``, ``XXGK_PARSE_MEMORY_MB``, ``XXGK_PARSE_WORKERS``
+        and ``XXGK_PARSE_STEP_DOCUMENTS`` (unset: the defaults). Read where the definitions load:
+        every process of a run (the run's, each step's) loads them in the same environment."""
+        env = ParseLimits.from_env()
+        step = os.environ.get("XXGK_PARSE_STEP_DOCUMENTS")
+        return cls(seconds=env.seconds, memory_mb=env.memory_mb, workers=env.workers,
+                   documents_per_step=int(step) if step else cls.model_fields["documents_per_step"].default)
+
+
+class StepValues(dg.ConfigurableIOManagerFactory):
+    """Where values handed from one step to another are kept: pickles under ``<data_dir>/steps``.
+
+    Only the parse stage hands values on (its shards of documents, their summaries). On an
+    executor that runs steps in other processes or on other machines (Dask, Kubernetes) every
+    step must reach them, and the data directory is the one storage all of them share already
+    (raw store, parse results); Dagster's default would keep them under ``$DAGSTER_HOME``, which
+    a Kubernetes step pod does not have."""
+
+    data_dir: str  # the data directory itself, not a nested XxgkPaths (Dagster warns on nested IO-manager config)
+
+    def create_io_manager(self, context: dg.InitResourceContext) -> dg.IOManager:
+        base = XxgkPaths(data_dir=self.data_dir).step_values
+        return dg.FilesystemIOManager(base_dir=str(base)).create_io_manager(context)
+
 
 def make_resources(data_dir: str | os.PathLike[str] | None = None, crawl: CrawlSettings | None = None,
                    parse: ParseSettings | None = None) -> dict:
-    """The resource dict for ``xxgk run`` and tests pointing at a chosen folder (parse limits
-    from ``XXGK_PARSE_SECONDS``, ``XXGK_PARSE_MEMORY_MB``, ``XXGK_PARSE_WORKERS`` unless given)."""
+    """The resource dict for ``xxgk run`` and tests pointing at a chosen folder (parse settings
+    from the ``XXGK_PARSE_*`` variables unless given)."""
     paths = XxgkPaths(data_dir=str(data_dir or DEFAULT_DATA_DIR))
     paths.warehouse.parent.mkdir(parents=True, exist_ok=True)  # DuckDB does not create folders
-    env = ParseLimits.from_env()
-    parse = parse or ParseSettings(seconds=env.seconds, memory_mb=env.memory_mb, workers=env.workers)
-    return {"paths": paths, "crawl_settings": crawl or CrawlSettings(), "parse_settings": parse,
-            "duckdb": Warehouse(database=str(paths.warehouse))}
+    return {"paths": paths, "crawl_settings": crawl or CrawlSettings(),
+            "parse_settings": parse or ParseSettings.from_env(), "duckdb": Warehouse(database=str(paths.warehouse)),
+            "io_manager": StepValues(data_dir=paths.data_dir)}
 
 
 class Warehouse(DuckDBResource):
@@ -132,6 +166,7 @@ def resources() -> dg.Definitions:
         "paths": XxgkPaths(data_dir=dg.EnvVar("XXGK_DATA_DIR")),
         "crawl_settings": CrawlSettings(sources_file=dg.EnvVar("XXGK_SOURCES"), connect_to=dg.EnvVar("XXGK_CONNECT_TO"),
                                         allow_http=dg.EnvVar("XXGK_ALLOW_HTTP")),
-        "parse_settings": ParseSettings(),
+        "parse_settings": ParseSettings.from_env(),
         "duckdb": Warehouse(database=dg.EnvVar("XXGK_WAREHOUSE")),
+        "io_manager": StepValues(data_dir=dg.EnvVar("XXGK_DATA_DIR")),
     })

@@ -80,8 +80,8 @@ class _ProgressHandler(logging.Handler):
             return
         step = ev.step_key
         kind = ev.event_type_value
-        if kind == "STEP_START":
-            self.started[step] = time.monotonic()
+        if kind == "STEP_START":  # a graph-backed asset's steps are "<asset>.<op>": the asset starts with the first
+            self.started.setdefault(_stage_of(step), time.monotonic())
         elif kind == "ASSET_MATERIALIZATION":
             md = ev.event_specific_data.materialization.metadata
             facts = ", ".join(f"{k} {v.value}" for k, v in md.items()
@@ -104,7 +104,7 @@ class _ProgressHandler(logging.Handler):
             err = ev.event_specific_data.error
             if err and "blocking asset check failed" in err.message:
                 return  # already said by the check's own line
-            self._line(step, f"FAILED: {err.message.strip() if err else 'see the Dagster event log'}")
+            self._line(_stage_of(step), f"FAILED: {err.message.strip() if err else 'see the Dagster event log'}")
         elif kind == "ENGINE_EVENT" and "blocked by limit for pool" in (ev.message or ""):
             pool = ev.message.rsplit(" ", 1)[-1]
             print(f"      waiting: {step} needs pool {pool}, held by {_holders(self.instance, pool)}",
@@ -114,6 +114,10 @@ class _ProgressHandler(logging.Handler):
         n = self.stages.index(stage) + 1 if stage in self.stages else "?"
         secs = time.monotonic() - self.started.get(stage, time.monotonic())
         print(f"[{n}/{len(self.stages)}] {stage:<20} {text} ({secs:.1f} s)", file=self.out, flush=True)
+
+
+def _stage_of(step_key: str) -> str:
+    return step_key.split(".", 1)[0]
 
 
 def _holders(instance: dg.DagsterInstance, pool: str) -> str:

@@ -20,6 +20,7 @@ import json
 import os
 import tempfile
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,20 @@ class BatchSummary:
     failed: int = 0  # too_large, parse_failed, timeout, memory
     skipped: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
+
+    @classmethod
+    def total(cls, parts: Iterable[BatchSummary]) -> BatchSummary:
+        """The summary of several batches (the shards of one parse stage run in parallel)."""
+        out = cls()
+        for p in parts:
+            out.parsed += p.parsed
+            out.reports += p.reports
+            out.not_reports += p.not_reports
+            out.unreadable += p.unreadable
+            out.failed += p.failed
+            out.skipped += p.skipped
+            out.outcomes.update(p.outcomes)
+        return out
 
 
 RESULT_SUFFIX = ".json.gz"
