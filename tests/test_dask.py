@@ -29,7 +29,7 @@ from pipelines.resources import CrawlSettings
 from pipelines.run import run_nightly
 from tests.conftest import CORPUS, SEEDS
 from tests.dask_probe import LOG
-from xxgk.parse.batch import result_dir
+from xxgk.parse.batch import RESULT_SUFFIX, result_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENTS = [SEEDS / f"{s}.txt" for s in ("000_c1eaaf8cdc2dffbd", "001_39cbfd32513a2536", "002_258c9fe9a95a7785",
@@ -144,10 +144,10 @@ def test_dask_run_gives_the_in_process_warehouse(deployment_env, tmp_path, inbox
     assert shards == [f"parsed_reports.parse_shard[shard_{n}]" for n in range(SHARDS)]
     assert set(started.values()) <= worker_pids and os.getpid() not in started.values()
     # the workers wrote one result per document into the shared data directory ...
-    results = sorted(result_dir(shared / "parsed").glob("*.json"))
+    results = sorted(result_dir(shared / "parsed").glob(f"*{RESULT_SUFFIX}"))
     assert len(results) == len(DOCUMENTS)
-    assert [p.read_text(encoding="utf-8") for p in results] == [
-        p.read_text(encoding="utf-8") for p in sorted(result_dir(tmp_path / "local" / "parsed").glob("*.json"))]
+    assert [p.read_bytes() for p in results] == [
+        p.read_bytes() for p in sorted(result_dir(tmp_path / "local" / "parsed").glob(f"*{RESULT_SUFFIX}"))]
     # ... and the one load step read them all
     loaded = {e.step_key: e.event_specific_data.materialization.metadata
               for e in _events(result, "ASSET_MATERIALIZATION")}

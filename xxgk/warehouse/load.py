@@ -41,20 +41,17 @@ def _micros(ts: datetime) -> int:
     return int(ts.replace(tzinfo=UTC).timestamp() * 1_000_000)
 
 
-def pending_documents(con: duckdb.DuckDBPyConnection, parsed_root: Path, after: str = "",
-                      limit: int | None = None) -> list[DocumentRef]:
+def pending_documents(con: duckdb.DuckDBPyConnection, parsed_root: Path) -> list[DocumentRef]:
     """Documents the warehouse holds no report of for the current parser version and that have no
-    result file yet (first locator wins), in sha256 order after ``after``, at most ``limit``:
-    a night's new documents, found by one anti-join, so the cost follows what is new, and a
-    backfill (a new parser version) can be taken in chunks of bounded memory. With what the
-    crawler knew of each (the list link's title, the agency of the item or its source)."""
+    result file yet (first locator wins), in sha256 order: a night's new documents, found by
+    one anti-join, so the cost follows what is new. With what the crawler knew of each (the list
+    link's title, the agency of the item or its source)."""
     rows = con.execute(
         "SELECT d.sha256, arg_min(d.name, d.first_seen_at), arg_min(d.locator, d.first_seen_at), "
         "arg_min(d.title_hint, d.first_seen_at), arg_min(i.agency, d.first_seen_at) "
         "FROM document d LEFT JOIN crawl_item i ON i.source_id = d.source_id AND i.url = d.locator "
-        "WHERE d.sha256 > ? AND d.sha256 NOT IN (SELECT sha256 FROM report WHERE parser_version = ?) "
-        "GROUP BY d.sha256 ORDER BY d.sha256" + (f" LIMIT {int(limit)}" if limit else ""),
-        [after, PARSER_VERSION]).fetchall()
+        "WHERE d.sha256 NOT IN (SELECT sha256 FROM report WHERE parser_version = ?) "
+        "GROUP BY d.sha256 ORDER BY d.sha256", [PARSER_VERSION]).fetchall()
     return [DocumentRef(s, n or "", loc, Hints(title=t, agency=a) if (t or a) else None)
             for s, n, loc, t, a in rows if not result_path(parsed_root, s).exists()]
 
