@@ -32,8 +32,8 @@ def _differences(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int, in
             # mart_hierarchy_check reads mart_region_year_member: the rebuilt one
             select = select.replace("FROM mart_region_year_member", "FROM scratch_mart_region_year_member")
             con.execute(f"CREATE OR REPLACE TEMP TABLE scratch_{table} AS {select}")
-            extra = con.execute(f"SELECT count(*) FROM (FROM {table} EXCEPT ALL FROM scratch_{table})").fetchone()[0]
-            lost = con.execute(f"SELECT count(*) FROM (FROM scratch_{table} EXCEPT ALL FROM {table})").fetchone()[0]
+            extra, lost = (con.execute(f"SELECT count(*) FROM (FROM {x} EXCEPT ALL FROM {y})").fetchone()[0]
+                           for x, y in ((table, f"scratch_{table}"), (f"scratch_{table}", table)))
             out[table] = (con.execute(f"SELECT count(*) FROM {table}").fetchone()[0], extra, lost)
     for t in ("mart_now", "mart_changed", "mart_scope_body", "mart_scope_region", *(f"scratch_{t}" for t in TABLES)):
         con.execute(f"DROP TABLE IF EXISTS {t}")
