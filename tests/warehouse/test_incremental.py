@@ -28,9 +28,9 @@ def _differences(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int, in
     marts._scope_all(con)
     out = {}
     for name in marts.ordered():
-        for table, select in marts.statements(name):
+        for table, sql in marts.statements(name):
             # mart_hierarchy_check reads mart_region_year_member: the rebuilt one
-            select = select.replace("FROM mart_region_year_member", "FROM scratch_mart_region_year_member")
+            select = sql.replace("FROM mart_region_year_member", "FROM scratch_mart_region_year_member")
             con.execute(f"CREATE OR REPLACE TEMP TABLE scratch_{table} AS {select}")
             extra, lost = (con.execute(f"SELECT count(*) FROM (FROM {x} EXCEPT ALL FROM {y})").fetchone()[0]
                            for x, y in ((table, f"scratch_{table}"), (f"scratch_{table}", table)))
