@@ -1,12 +1,13 @@
 -- Per-report caches for the reports in cache_todo (report_id, template, table3_layout, parsed_at):
--- their content digest and their measures (sql/views/20_measures.sql says how a measure is
+-- their content digest, their cells per status and their measures (sql/views/20_measures.sql says how a measure is
 -- summed). Run by xxgk/warehouse/marts.py after deleting the entries of those reports.
 INSERT INTO report_content
-SELECT t.report_id, t.parsed_at, c.digest
+SELECT t.report_id, t.parsed_at, c.digest, c.statuses
 FROM cache_todo t
 LEFT JOIN (
     SELECT report_id, md5(string_agg(concat_ws('|', "table", "row", col, status, CAST(value AS VARCHAR)), ';'
-                                     ORDER BY "table", "row", col)) AS digest
+                                     ORDER BY "table", "row", col)) AS digest,
+           histogram(status) AS statuses
     FROM cell WHERE report_id IN (SELECT report_id FROM cache_todo) GROUP BY report_id
 ) c USING (report_id);
 

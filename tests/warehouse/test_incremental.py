@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from tests.warehouse.synthetic import Nights, population, truth_of
+from xxgk.quality.dashboard import cell_statuses
 from xxgk.warehouse import marts
 from xxgk.warehouse.db import connect
 from xxgk.warehouse.dimensions import build_agencies, load_reference, load_regions
@@ -102,6 +103,9 @@ def test_incremental_marts_equal_marts_rebuilt_from_scratch_night_after_night(wo
     assert {n: (b.mode, b.deleted, b.inserted) for n, b in got.items()} == dict.fromkeys(
         marts.MARTS, ("unchanged", 0, 0))
     assert _rowids(con) == before
+    # the quality pages' cell counts come from the marts' per-report cache, equal to the cells'
+    assert [(s["status"], s["n"]) for s in cell_statuses(con)] == con.execute(
+        "SELECT status, count(*) FROM cell GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
 
 
 def test_a_missing_year_appears_when_its_deadline_passes(world):
