@@ -130,9 +130,9 @@ def _plan(con: duckdb.DuckDBPyConnection) -> list[_Table]:
         if "report_year" in cols:
             out.append(_Table(name, f"SELECT *, coalesce(report_year, 0) AS year FROM {name}", True))
         elif "report_id" in cols and "report" in columns:
+            years = "(SELECT report_id AS _id, report_year FROM report)"
             out.append(_Table(name, f"SELECT t.*, coalesce(r.report_year, 0) AS year FROM {name} t "
-                                    "LEFT JOIN (SELECT report_id AS _id, report_year FROM report) r ON r._id = t.report_id",
-                              True))
+                                    f"LEFT JOIN {years} r ON r._id = t.report_id", True))
         else:
             out.append(_Table(name, f"SELECT * FROM {name}", False))
     return out
