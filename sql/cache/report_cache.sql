@@ -5,8 +5,7 @@ INSERT INTO report_content
 SELECT t.report_id, t.parsed_at, c.digest, c.statuses
 FROM cache_todo t
 LEFT JOIN (
-    SELECT report_id, md5(string_agg(concat_ws('|', "table", "row", col, status, CAST(value AS VARCHAR)), ';'
-                                     ORDER BY "table", "row", col)) AS digest,
+    SELECT report_id, CAST(sum(hash("table", "row", col, status, value)) AS VARCHAR) AS digest,
            histogram(status) AS statuses
     FROM cell WHERE report_id IN (SELECT report_id FROM cache_todo) GROUP BY report_id
 ) c USING (report_id);

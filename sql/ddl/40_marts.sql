@@ -6,7 +6,7 @@
 CREATE TABLE IF NOT EXISTS report_content (
     report_id   VARCHAR NOT NULL,
     parsed_at   TIMESTAMP NOT NULL,       -- the load the cache entry was computed from
-    digest      VARCHAR,                  -- md5 of the report's cells (status and value); NULL: no cells
+    digest      VARCHAR,                  -- the sum of the hashes of its cells (position, status, value); NULL: no cells
     statuses    MAP(VARCHAR, UBIGINT)     -- cells per status (the quality pages' cell counts)
 );
 CREATE TABLE IF NOT EXISTS report_measure_value (

@@ -41,6 +41,7 @@ _DELETE = {BODY: "DELETE FROM {t} WHERE agency_key IN (SELECT agency_key FROM ma
            REGION: "DELETE FROM {t} USING mart_scope_region s WHERE s.level = {t}.level AND s.code = {t}.region_code "
                    "AND s.report_year = {t}.report_year"}
 _REFERENCE = ("region", "measure", "measure_cell", "template_label")
+CACHE_BATCH = 25_000  # reports per transaction of the cache refresh (~5 M cells; each batch scans `cell` once)
 
 
 @dataclass(frozen=True)
@@ -66,35 +67,44 @@ def statements(name: str) -> list[tuple[str, str]]:
     return [(m.group(1), m.group(2)) for m in _STATEMENT.finditer(sql_file(f"marts/{name}.sql"))]
 
 
-def refresh_cache(con: duckdb.DuckDBPyConnection) -> int:
+def refresh_cache(con: duckdb.DuckDBPyConnection, batch: int = CACHE_BATCH) -> int:
     """Bring ``report_content`` and ``report_measure_value`` up to date with ``report``: entries of
-    reports loaded (again) since the last refresh are computed from their cells, entries of
-    reports gone are dropped. Returns the reports computed."""
+    reports loaded (again) since the last refresh are computed from their cells, ``batch``
+    reports per transaction (memory bounded however many: a backfill, new measure definitions),
+    entries of reports gone are dropped. Returns the reports computed."""
     inputs = _digest(con, ("measure", "measure_cell"), [sql_file("cache/report_cache.sql")])
+    old = con.execute("SELECT inputs FROM mart_state WHERE mart = 'cache'").fetchall()
+    mode = "incremental" if old and old[0][0] == inputs else "full"
     with transaction(con):
-        old = con.execute("SELECT inputs FROM mart_state WHERE mart = 'cache'").fetchall()
-        if not old or old[0][0] != inputs:  # new measure definitions: every report again
+        if mode == "full":  # new measure definitions: every report again
             con.execute("DELETE FROM report_content")
             con.execute("DELETE FROM report_measure_value")
-        con.execute("""CREATE OR REPLACE TEMP TABLE cache_todo AS
-                       SELECT report_id, template, table3_layout, parsed_at FROM report r
-                       WHERE NOT EXISTS (SELECT 1 FROM report_content c
-                                         WHERE c.report_id = r.report_id AND c.parsed_at = r.parsed_at)""")
+            con.execute("DELETE FROM mart_state WHERE mart = 'cache'")
         con.execute("""CREATE OR REPLACE TEMP TABLE cache_gone AS
                        SELECT report_id FROM report_content c
                        WHERE NOT EXISTS (SELECT 1 FROM report r WHERE r.report_id = c.report_id
                                                                    AND r.parsed_at = c.parsed_at)""")
-        todo = con.execute("SELECT count(*) FROM cache_todo").fetchone()[0]
         if con.execute("SELECT count(*) FROM cache_gone").fetchone()[0]:
             for table in ("report_content", "report_measure_value"):
                 con.execute(f"DELETE FROM {table} WHERE report_id IN (SELECT report_id FROM cache_gone)")
-        if todo:
+        con.execute("DROP TABLE cache_gone")
+    con.execute("""CREATE OR REPLACE TEMP TABLE cache_all AS
+                   SELECT report_id, template, table3_layout, parsed_at,
+                          row_number() OVER (ORDER BY report_id) - 1 AS i FROM report r
+                   WHERE NOT EXISTS (SELECT 1 FROM report_content c
+                                     WHERE c.report_id = r.report_id AND c.parsed_at = r.parsed_at)""")
+    todo = con.execute("SELECT count(*) FROM cache_all").fetchone()[0]
+    for start in range(0, todo, batch):
+        with transaction(con):  # a run killed here keeps the batches done; the next one does the rest
+            con.execute("CREATE OR REPLACE TEMP TABLE cache_todo AS SELECT * EXCLUDE (i) FROM cache_all "
+                        "WHERE i >= ? AND i < ?", [start, start + batch])
             con.execute(sql_file("cache/report_cache.sql"))
+    con.execute("DROP TABLE IF EXISTS cache_todo")
+    con.execute("DROP TABLE cache_all")
+    with transaction(con):
         con.execute("DELETE FROM mart_state WHERE mart = 'cache'")
         con.execute("INSERT INTO mart_state VALUES ('cache', ?, NULL, ?, ?, NULL, NULL, NULL, ?)",
-                    [inputs, _now(), "full" if not old or old[0][0] != inputs else "incremental", todo])
-        con.execute("DROP TABLE cache_todo")
-        con.execute("DROP TABLE cache_gone")
+                    [inputs, _now(), mode, todo])
     return todo
 
 
