@@ -27,7 +27,7 @@ def cells(paths: XxgkPaths, duckdb: DuckDBResource) -> dg.MaterializeResult:
     with duckdb.get_connection() as con:
         apply_ddl(con)
         s = load_parsed(con, paths.parsed_dir)
-        reports = con.execute("SELECT count(DISTINCT report_id) FROM cell").fetchone()[0]
+        reports = con.execute("SELECT count(*) FROM report WHERE parse_status IN ('parsed', 'partial')").fetchone()[0]
         meta = table_metadata(con, "cell")
         for table in ("report", "parse_issue", "narrative_fact"):
             meta[f"{table}_rows"] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]

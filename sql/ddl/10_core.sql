@@ -57,8 +57,10 @@ CREATE TABLE IF NOT EXISTS cell (
     locator         VARCHAR,              -- page / grid coordinates in the source
     note            VARCHAR,
     "read"          VARCHAR NOT NULL,     -- cell | text | glued: how the value was read
-    confident       BOOLEAN NOT NULL,     -- false: the reading rests on more than the printed cell
-    PRIMARY KEY (report_id, "table", "row", col)
+    confident       BOOLEAN NOT NULL      -- false: the reading rests on more than the printed cell
+    -- No primary key on the large tables (cell, rule_result, parse_issue, narrative_fact): their
+    -- rows are written per report as a whole (xxgk/warehouse/load.py), which keeps them unique,
+    -- and an index over hundreds of millions of cells would be held in memory on every insert.
 );
 
 -- One row per rule instance (spec §3), as decided by the Great Expectations validation;
@@ -75,8 +77,7 @@ CREATE TABLE IF NOT EXISTS rule_result (
     cells           VARCHAR[],            -- cell paths involved (prev:… = the previous year's report)
     note            VARCHAR,
     classification  VARCHAR,              -- failing only: publisher_error | parse_suspect
-    run_id          VARCHAR,              -- the run that validated it (validation_run)
-    PRIMARY KEY (report_id, rule, scope)
+    run_id          VARCHAR               -- the run that validated it (validation_run)
 );
 
 CREATE TABLE IF NOT EXISTS parse_issue (
@@ -84,8 +85,7 @@ CREATE TABLE IF NOT EXISTS parse_issue (
     seq             INTEGER NOT NULL,
     code            VARCHAR NOT NULL,
     severity        VARCHAR NOT NULL,
-    message         VARCHAR NOT NULL,
-    PRIMARY KEY (report_id, seq)
+    message         VARCHAR NOT NULL
 );
 
 -- Numbers the narrative states that have a table counterpart (rule R20).
@@ -95,6 +95,11 @@ CREATE TABLE IF NOT EXISTS narrative_fact (
     quote           VARCHAR NOT NULL,     -- the phrase as printed (normalised)
     expression      VARCHAR[] NOT NULL,   -- cell paths summed; group.* = every leaf of the group
     stated          BIGINT NOT NULL,
-    in_scope        BOOLEAN NOT NULL,     -- false: the sentence speaks of another population
-    PRIMARY KEY (report_id, seq)
+    in_scope        BOOLEAN NOT NULL      -- false: the sentence speaks of another population
+);
+
+-- How far the load stage got, per parser version: result files older than this were loaded.
+CREATE TABLE IF NOT EXISTS load_state (
+    parser_version  VARCHAR PRIMARY KEY,
+    loaded_until    TIMESTAMP NOT NULL    -- UTC start of the last complete load, less a little slack
 );

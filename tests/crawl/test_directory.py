@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
@@ -45,6 +46,19 @@ def test_directory_source_versions_and_gone(tmp_path):
 
     again = crawl(registry, raw, con, night="n2")
     assert again.count("new") == again.count("changed") == 0 and again.count("unchanged") == 2
+    # files with the size and time they had are not read again (a portal's 304)
+    assert again.outcomes["not_modified"] == 2 and again.outcomes["ok"] == 0
+    assert con.execute("SELECT count(*) FROM fetch_log WHERE night = 'n2' AND outcome = 'not_modified' "
+                       "AND change = 'unchanged'").fetchone() == (2,)
+    assert con.execute("SELECT count(*) FROM crawl_item WHERE last_ok = 'n2' AND last_seen = 'n2'").fetchone() == (2,)
+    assert con.execute("SELECT count(*) FROM document WHERE last_seen_at = (SELECT started_at FROM crawl_night "
+                       "WHERE night = 'n2')").fetchone() == (2,)
+
+    # rewritten with the same bytes: read again (new time), found unchanged by its hash
+    pdf = inbox / "平潭综合实验区2023年度政府信息公开工作年度报告.pdf"
+    os.utime(pdf, ns=(pdf.stat().st_atime_ns, pdf.stat().st_mtime_ns + 10**9))
+    touched = crawl(registry, raw, con, night="n2b")
+    assert touched.outcomes["ok"] == 1 and touched.count("unchanged") == 2 and touched.count("changed") == 0
 
     (inbox / "平潭综合实验区2023年度政府信息公开工作年度报告.pdf").write_bytes(b"%PDF-1.4 v2")
     (inbox / "notes.txt").unlink()

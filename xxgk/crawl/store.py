@@ -15,9 +15,11 @@ from dataclasses import astuple, dataclass, fields
 from datetime import UTC, datetime
 
 import duckdb
+import polars as pl
 
 from xxgk.crawl.http import FetchResult
 from xxgk.rawstore import RawStore
+from xxgk.warehouse.db import transaction
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,9 @@ class LogRow:
         )
 
 
+#: One item's rows as the crawl writes them: its log row, the item, a new document or None.
+Rows = tuple[LogRow, Item, Document | None]
+
 _ITEM_COLUMNS = ", ".join(f.name for f in fields(Item))
 _LOG_COLUMNS = ", ".join(f.name for f in fields(LogRow))
 _DOC_COLUMNS = ", ".join(f.name for f in fields(Document))
@@ -152,12 +157,42 @@ class CrawlStore:
                 [source_id, agency, year, fingerprint]).fetchone()
         return Item(*row) if row else None
 
-    def items(self, source_id: str, kinds: tuple[str, ...], status: str = "live") -> list[Item]:
+    def items(self, source_id: str, kinds: tuple[str, ...], status: str | None = "live") -> list[Item]:
+        """The source's items of these kinds with this status (None: whatever their status)."""
         with self.lock:
             rows = self.con.execute(
-                f"SELECT {_ITEM_COLUMNS} FROM crawl_item WHERE source_id = ? AND status = ? "
-                f"AND list_contains(?, kind) ORDER BY url", [source_id, status, list(kinds)]).fetchall()
+                f"SELECT {_ITEM_COLUMNS} FROM crawl_item WHERE source_id = ? AND (? IS NULL OR status = ?) "
+                f"AND list_contains(?, kind) ORDER BY url", [source_id, status, status, list(kinds)]).fetchall()
         return [Item(*r) for r in rows]
+
+    def save_many(self, rows: list[Rows]) -> None:
+        """Write many items' rows (log row, item, new document or None) in one transaction of
+        bulk statements, as :meth:`save` writes one: a large directory source costs a few
+        statements per batch, not four per file. The documents' bytes are in the raw store
+        already, so losing the transaction to a kill loses nothing: the files are found again."""
+        if not rows:
+            return
+        frames = {
+            "batch_logs": pl.DataFrame([astuple(log) for log, _, _ in rows], schema=[f.name for f in fields(LogRow)],
+                                       orient="row", infer_schema_length=None),
+            "batch_items": pl.DataFrame([astuple(item) for _, item, _ in rows], schema=[f.name for f in fields(Item)],
+                                        orient="row", infer_schema_length=None),
+        }
+        docs = {d.sha256: astuple(d) for _, _, d in reversed(rows) if d is not None}  # first of equal bytes
+        if docs:
+            frames["batch_documents"] = pl.DataFrame(list(docs.values()), schema=[f.name for f in fields(Document)],
+                                                     orient="row", infer_schema_length=None)
+        with self.lock, transaction(self.con, **frames):
+            self.con.execute(f"INSERT INTO fetch_log ({_LOG_COLUMNS}) SELECT {_LOG_COLUMNS} FROM batch_logs")
+            self.con.execute(f"INSERT OR REPLACE INTO crawl_item ({_ITEM_COLUMNS}) "
+                             f"SELECT {_ITEM_COLUMNS} FROM batch_items")
+            if docs:
+                self.con.execute(f"INSERT OR IGNORE INTO document ({_DOC_COLUMNS}, first_seen_at, last_seen_at) "
+                                 f"SELECT {_DOC_COLUMNS}, ?, ? FROM batch_documents",
+                                 [datetime.now(UTC).replace(tzinfo=None), self.night_started])
+            self.con.execute("UPDATE document SET last_seen_at = ? WHERE sha256 IN (SELECT sha256 FROM batch_items "
+                             "WHERE status = 'live' AND last_outcome IN ('ok', 'not_modified')) "
+                             "AND last_seen_at IS DISTINCT FROM ?", [self.night_started, self.night_started])
 
     def save(self, log: LogRow | None, item: Item | None = None, document: Document | None = None) -> None:
         """Write one item's rows in one transaction."""

@@ -12,6 +12,7 @@ load failure either: the cell keeps its raw text, loses its value and is flagged
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -34,18 +35,27 @@ def report_id_of(sha256: str) -> str:
 
 _BIGINT = 2**63
 _INTEGER = 2**31
+LOAD_BATCH = 1000  # reports per transaction: ~200 k cells
 
 
-def pending_documents(con: duckdb.DuckDBPyConnection, parsed_root: Path) -> list[DocumentRef]:
-    """Documents with no result file for the current parser version (first locator wins), with
-    what the crawler knew of them (the list link's title, the agency of the item or its source)
-    for documents that do not name themselves."""
+def _micros(ts: datetime) -> int:
+    return int(ts.replace(tzinfo=UTC).timestamp() * 1_000_000)
+
+
+def pending_documents(con: duckdb.DuckDBPyConnection, parsed_root: Path, after: str = "",
+                      limit: int | None = None) -> list[DocumentRef]:
+    """Documents the warehouse holds no report of for the current parser version and that have no
+    result file yet (first locator wins), in sha256 order after ``after``, at most ``limit``:
+    a night's new documents, found by one anti-join, so the cost follows what is new, and a
+    backfill (a new parser version) can be taken in chunks of bounded memory. With what the
+    crawler knew of each (the list link's title, the agency of the item or its source)."""
     rows = con.execute(
         "SELECT d.sha256, arg_min(d.name, d.first_seen_at), arg_min(d.locator, d.first_seen_at), "
         "arg_min(d.title_hint, d.first_seen_at), arg_min(i.agency, d.first_seen_at) "
         "FROM document d LEFT JOIN crawl_item i ON i.source_id = d.source_id AND i.url = d.locator "
-        "GROUP BY d.sha256 ORDER BY d.sha256"
-    ).fetchall()
+        "WHERE d.sha256 > ? AND d.sha256 NOT IN (SELECT sha256 FROM report WHERE parser_version = ?) "
+        "GROUP BY d.sha256 ORDER BY d.sha256" + (f" LIMIT {int(limit)}" if limit else ""),
+        [after, PARSER_VERSION]).fetchall()
     done = result_dir(parsed_root)
     return [DocumentRef(s, n or "", loc, Hints(title=t, agency=a) if (t or a) else None)
             for s, n, loc, t, a in rows if not (done / f"{s}.json").exists()]
@@ -57,13 +67,41 @@ class LoadSummary:
     unchanged: int = 0
 
 
-def load_parsed(con: duckdb.DuckDBPyConnection, parsed_root: Path) -> LoadSummary:
-    """Load every current-version result file whose report is missing or older in the warehouse."""
-    have = dict(con.execute("SELECT sha256, parser_version FROM report").fetchall())
-    paths = sorted(result_dir(parsed_root).glob("*.json"))
-    todo = [p for p in paths if have.get(p.stem) != PARSER_VERSION]
-    load_records(con, [json.loads(p.read_text(encoding="utf-8"), parse_float=Decimal) for p in todo])
-    return LoadSummary(loaded=len(todo), unchanged=len(paths) - len(todo))
+def load_parsed(con: duckdb.DuckDBPyConnection, parsed_root: Path, batch: int = LOAD_BATCH) -> LoadSummary:
+    """Load the current parser version's result files written since the last complete load, in
+    batches of ``batch`` reports (one transaction each: memory bounded whatever the number).
+
+    Which files are new is told by a watermark (``load_state``: the newest modification time of
+    a file loaded so far), so a night with nothing new reads no result file, and the files of a
+    run killed before its load are picked up by the next one. A new parser version has no
+    watermark: everything of its folder is loaded. (A file copied in with an older time than the
+    watermark, e.g. by a tool that keeps times, would be missed: write result files, do not copy
+    them.)
+    """
+    folder = result_dir(parsed_root)
+    if not folder.is_dir():
+        return LoadSummary()
+    rows = con.execute("SELECT loaded_until FROM load_state WHERE parser_version = ?", [PARSER_VERSION]).fetchall()
+    since = _micros(rows[0][0]) if rows else -1
+    todo: list[tuple[int, Path]] = []
+    total = 0
+    with os.scandir(folder) as entries:
+        for e in entries:
+            if e.name.endswith(".json"):
+                total += 1
+                if (mtime := e.stat().st_mtime_ns // 1000) > since:
+                    todo.append((mtime, Path(e.path)))
+    todo.sort()  # oldest first: the watermark can follow the batches
+    for i in range(0, len(todo), batch):
+        chunk = todo[i:i + batch]
+        load_records(con, [json.loads(p.read_text(encoding="utf-8"), parse_float=Decimal) for _, p in chunk])
+        # every file up to the watermark is loaded, also when this load is killed before the next
+        # batch (which may start with files of the same time: those stay above the watermark)
+        mark = todo[i + batch][0] - 1 if i + batch < len(todo) else chunk[-1][0]
+        if mark > since:
+            since = mark
+            con.execute("INSERT OR REPLACE INTO load_state VALUES (?, make_timestamp(?))", [PARSER_VERSION, since])
+    return LoadSummary(loaded=len(todo), unchanged=total - len(todo))
 
 
 # Column order of each table's rows as built below (= the DDL's column order).
@@ -127,8 +165,13 @@ def load_records(con: duckdb.DuckDBPyConnection, records: list[dict[str, Any]]) 
               for t, r in rows.items()}
     incoming = {f"incoming_{t}": f for t, f in frames.items()}
     with transaction(con, loading_reports=frames["report"].select("report_id"), **incoming):
-        for table in ("cell", "parse_issue", "narrative_fact", "rule_result", "report"):
-            con.execute(f"DELETE FROM {table} WHERE report_id IN (SELECT report_id FROM loading_reports)")
+        # Appends, unless a report is loaded again (a new parser version): only then the old rows
+        # go, so a night's load never scans the large tables for rows to delete.
+        again = [r[0] for r in con.execute(
+            "SELECT report_id FROM report WHERE report_id IN (SELECT report_id FROM loading_reports)").fetchall()]
+        if again:
+            for table in ("cell", "parse_issue", "narrative_fact", "rule_result", "report"):
+                con.execute(f"DELETE FROM {table} WHERE report_id IN (SELECT unnest(?::VARCHAR[]))", [again])
         for table, frame in frames.items():
             if frame.height:
                 cols = ", ".join(f'"{c}"' for c in _COLUMNS[table])
