@@ -13,7 +13,6 @@ from dagster_duckdb import DuckDBResource
 from pipelines.resources import CrawlSettings, XxgkPaths
 from xxgk.crawl.sources import load_sources
 from xxgk.quality.dashboard import write_dashboard
-from xxgk.warehouse.dictionary import apply_comments
 from xxgk.warehouse.dimensions import build_agencies, load_reference, load_regions
 from xxgk.warehouse.marts import apply_views, build_mart
 from xxgk.warehouse.publish import publish
@@ -90,7 +89,6 @@ def published_warehouse(paths: XxgkPaths, duckdb: DuckDBResource) -> dg.Material
     the previous build, not written) and a small DuckDB file of views over it, made current by
     one atomic rename; readers of the previous one are never disturbed."""
     with duckdb.get_connection() as con:
-        apply_comments(con)
         pub = publish(con, paths.warehouse, paths.published)
     return dg.MaterializeResult(metadata={"path": str(pub.path), "build": pub.build.name,
                                           "parquet": str(pub.path.parent / "parquet"),

@@ -48,7 +48,6 @@ def night(db: Path, published: Path, kind: str, n: int) -> dict:
     import duckdb
 
     from tests.warehouse.synthetic import Nights, population, truth_of
-    from xxgk.warehouse.dictionary import apply_comments
     from xxgk.warehouse.dimensions import build_agencies
     from xxgk.warehouse.marts import apply_views, build, ordered
     from xxgk.warehouse.publish import publish
@@ -70,7 +69,6 @@ def night(db: Path, published: Path, kind: str, n: int) -> dict:
     modes = {name: (b.mode, b.deleted, b.inserted) for name in ordered()
              if (b := build(con, name, full=kind == "full"))}
     marts = time.perf_counter() - started
-    apply_comments(con)
     t = time.perf_counter()
     pub = publish(con, db, published)
     publish_s = time.perf_counter() - t
