@@ -15,6 +15,7 @@ in a fresh process on its own copy of the warehouse and prints its time and peak
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
 import json
 import shutil
@@ -27,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from xxgk.parse.batch import RESULT_SUFFIX, read_result, result_path  # noqa: E402
 from xxgk.parse.report import PARSER_VERSION  # noqa: E402
 from xxgk.warehouse.db import connect  # noqa: E402
 from xxgk.warehouse.load import load_parsed, load_records  # noqa: E402
@@ -40,9 +42,10 @@ def renamed(sources: list[Path], n: int, tag: str, out: Path) -> Path:
     folder = out / f"v{PARSER_VERSION}"
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(n):
-        record = json.loads(sources[i % len(sources)].read_text(encoding="utf-8"))
+        record = read_result(sources[i % len(sources)])
         record["sha256"] = hashlib.sha256(f"{tag}-{i}-{record['sha256']}".encode()).hexdigest()
-        (folder / f"{record['sha256']}.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+        result_path(out, record["sha256"]).write_bytes(
+            gzip.compress(json.dumps(record, ensure_ascii=False).encode("utf-8"), 3, mtime=0))
     return out
 
 
@@ -52,7 +55,7 @@ def build_base(db: Path, sources: list[Path], reports: int) -> None:
     con = connect(db)
     seed = sources[: min(len(sources), reports)]
     for i in range(0, len(seed), 1000):
-        load_records(con, [json.loads(p.read_text(encoding="utf-8")) for p in seed[i:i + 1000]])
+        load_records(con, [read_result(p) for p in seed[i:i + 1000]])
     con.execute("CREATE TEMP TABLE seed_ids AS SELECT report_id FROM report")
     for k in range(1, -(-reports // len(seed))):
         new_id = f"substr(md5(report_id || '-{k}'), 1, 16)"
@@ -92,8 +95,7 @@ def main() -> None:
     ap.add_argument("--backfill", type=int, nargs="*", default=[1000, 10_000, 30_000],
                     help="reports loaded at once into an empty warehouse (peak memory must stay flat)")
     a = ap.parse_args()
-    sources = sorted(a.results.glob("*.json"))
-    sources = [p for p in sources if json.loads(p.read_text(encoding="utf-8"))["is_report"]]
+    sources = [p for p in sorted(a.results.glob(f"*{RESULT_SUFFIX}")) if read_result(p)["is_report"]]
     if not sources:
         raise SystemExit(f"no report results under {a.results}")
     with tempfile.TemporaryDirectory() as tmp:

@@ -11,7 +11,7 @@ from xxgk.fuzz.bombs import BOMBS, EXPECTED, text_report
 from xxgk.model import Issue
 from xxgk.parse import api
 from xxgk.parse.api import parse_bytes
-from xxgk.parse.batch import DocumentRef, parse_documents, record_json, result_dir
+from xxgk.parse.batch import DocumentRef, parse_documents, read_result, record_json, result_dir
 from xxgk.parse.pool import Job, ParseLimits, ParsePool
 from xxgk.rawstore import RawStore
 
@@ -83,8 +83,8 @@ def test_batch_records_every_outcome_once(tmp_path):
     first = parse_documents(docs, store, tmp_path / "parsed", ParseLimits(workers=2))
     assert (first.parsed, first.reports, first.unreadable, first.failed, first.skipped) == (3, 1, 1, 1, 0)
     assert dict(first.outcomes) == {"parsed": 1, "unreadable": 1, "too_large": 1}
-    records = {json.loads(p.read_text())["report"]["source"]: json.loads(p.read_text())
-               for p in result_dir(tmp_path / "parsed").glob("*.json")}
+    records = {read_result(p)["report"]["source"]: read_result(p)
+               for p in result_dir(tmp_path / "parsed").glob("*.json.gz")}
     assert records["file:many_pages.pdf"]["outcome"] == "too_large"
     assert records["file:many_pages.pdf"]["issues"][0]["message"] == "PDF pages: 5,000 exceeds the limit of 500"
     # a failed document is not parsed again until the parser version changes

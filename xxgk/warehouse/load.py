@@ -11,7 +11,6 @@ load failure either: the cell keeps its raw text, loses its value and is flagged
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,7 +21,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from xxgk.parse.batch import DocumentRef, result_dir
+from xxgk.parse.batch import RESULT_SUFFIX, DocumentRef, read_result, result_dir, result_path
 from xxgk.parse.metadata import Hints
 from xxgk.parse.report import PARSER_VERSION
 from xxgk.regions import agency_key
@@ -56,9 +55,8 @@ def pending_documents(con: duckdb.DuckDBPyConnection, parsed_root: Path, after: 
         "WHERE d.sha256 > ? AND d.sha256 NOT IN (SELECT sha256 FROM report WHERE parser_version = ?) "
         "GROUP BY d.sha256 ORDER BY d.sha256" + (f" LIMIT {int(limit)}" if limit else ""),
         [after, PARSER_VERSION]).fetchall()
-    done = result_dir(parsed_root)
     return [DocumentRef(s, n or "", loc, Hints(title=t, agency=a) if (t or a) else None)
-            for s, n, loc, t, a in rows if not (done / f"{s}.json").exists()]
+            for s, n, loc, t, a in rows if not result_path(parsed_root, s).exists()]
 
 
 @dataclass
@@ -87,14 +85,14 @@ def load_parsed(con: duckdb.DuckDBPyConnection, parsed_root: Path, batch: int = 
     total = 0
     with os.scandir(folder) as entries:
         for e in entries:
-            if e.name.endswith(".json"):
+            if e.name.endswith(RESULT_SUFFIX):
                 total += 1
                 if (mtime := e.stat().st_mtime_ns // 1000) > since:
                     todo.append((mtime, Path(e.path)))
     todo.sort()  # oldest first: the watermark can follow the batches
     for i in range(0, len(todo), batch):
         chunk = todo[i:i + batch]
-        load_records(con, [json.loads(p.read_text(encoding="utf-8"), parse_float=Decimal) for _, p in chunk])
+        load_records(con, [read_result(p, parse_float=Decimal) for _, p in chunk])
         # every file up to the watermark is loaded, also when this load is killed before the next
         # batch (which may start with files of the same time: those stay above the watermark)
         mark = todo[i + batch][0] - 1 if i + batch < len(todo) else chunk[-1][0]
