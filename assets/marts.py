@@ -13,7 +13,6 @@ from dagster_duckdb import DuckDBResource
 from pipelines.resources import CrawlSettings, XxgkPaths
 from xxgk.crawl.sources import load_sources
 from xxgk.quality.dashboard import write_dashboard
-from xxgk.warehouse.dictionary import apply_comments
 from xxgk.warehouse.dimensions import build_agencies, load_reference, load_regions
 from xxgk.warehouse.marts import apply_views, build_mart
 from xxgk.warehouse.publish import publish
@@ -53,11 +52,17 @@ def _mart(name: str, deps: list[str], doc: str) -> dg.AssetsDefinition:
     def _build(duckdb: DuckDBResource) -> dg.MaterializeResult:
         with duckdb.get_connection() as con:
             counts = build_mart(con, name)
+            mode, bodies, regions, deleted, inserted = con.execute(
+                "SELECT mode, bodies, regions, rows_deleted, rows_inserted FROM mart_state WHERE mart = ?",
+                [name]).fetchone()
         return dg.MaterializeResult(metadata={"dagster/row_count": counts[name],
-                                              **{k: v for k, v in counts.items() if k != name}})
+                                              **{k: v for k, v in counts.items() if k != name},
+                                              "build": mode, "bodies_rebuilt": bodies, "regions_rebuilt": regions,
+                                              "rows_deleted": deleted, "rows_inserted": inserted})
     return _build
 
 
+# Each rebuilds only the keys whose inputs changed since its last build (xxgk.warehouse.marts).
 mart_region_year = _mart("mart_region_year", ["agency"],
                          "Region × year roll-ups (county, city, province) counting every body once.")
 mart_agency_year = _mart("mart_agency_year", ["agency"],
@@ -80,10 +85,11 @@ def quality_dashboard(paths: XxgkPaths, duckdb: DuckDBResource) -> dg.Materializ
 
 @dg.asset(group_name="marts", deps=[*MARTS, "quality_dashboard"], pool="duckdb")
 def published_warehouse(paths: XxgkPaths, duckdb: DuckDBResource) -> dg.MaterializeResult:
-    """The analysts' warehouse: a new DuckDB file and its Parquet export (partitioned by report
-    year), made current by one atomic rename; readers of the previous one are never disturbed."""
+    """The analysts' warehouse: Parquet per table and report year (unchanged partitions linked from
+    the previous build, not written) and a small DuckDB file of views over it, made current by
+    one atomic rename; readers of the previous one are never disturbed."""
     with duckdb.get_connection() as con:
-        apply_comments(con)
         pub = publish(con, paths.warehouse, paths.published)
     return dg.MaterializeResult(metadata={"path": str(pub.path), "build": pub.build.name,
-                                          "parquet": str(pub.path.parent / "parquet")})
+                                          "parquet": str(pub.path.parent / "parquet"),
+                                          "files_written": pub.written, "files_reused": pub.reused})

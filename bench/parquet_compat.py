@@ -1,9 +1,11 @@
-"""The published Parquet export read by DuckDB 1.x, polars and pandas: rows per table against the
-manifest, and the time each reader takes.
+"""The published Parquet export read by DuckDB 1.x, polars and pandas, and the published views
+file opened by DuckDB 1.x: rows per table against the manifest, and the time each reader takes.
 
-DuckDB 1.x cannot open the DuckDB 2.0 file itself (storage version), which is why every build
-also ships Parquet. The project stays on DuckDB 2.0, so DuckDB 1.x lives in a throwaway venv
-under /tmp (created on first use with ``pip install 'duckdb==1.*'``; needs PyPI).
+The working warehouse is a DuckDB 2.0 file that DuckDB 1.x cannot open; the published
+``xxgk.duckdb`` is a file of views over the Parquet written in DuckDB 1.0's storage format, so
+DuckDB 1.x opens it too (every view, the analysts' ones included, is read here). The project
+stays on DuckDB 2.0, so DuckDB 1.x lives in a throwaway venv under /tmp (created on first use
+with ``pip install 'duckdb==1.*'``; needs PyPI).
 
     .venv/bin/python bench/parquet_compat.py [PUBLISHED_DIR]    # default data/warehouse/published
 """
@@ -30,6 +32,10 @@ for table, glob in json.loads(sys.argv[1]).items():
     out["rows"][table] = duckdb.sql(
         f"SELECT count(*) FROM read_parquet('{glob}', hive_partitioning = true)").fetchall()[0][0]
     duckdb.sql(f"SELECT * FROM read_parquet('{glob}', hive_partitioning = true)").fetchall()  # every value decodes
+con = duckdb.connect(sys.argv[2], read_only=True)
+out["views"] = {}
+for (name,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY 1").fetchall():
+    out["views"][name] = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
 print(json.dumps(out))
 """
 
@@ -47,9 +53,9 @@ def globs(parquet: Path) -> dict[str, str]:
     return {p.name: str(p / "**" / "*.parquet") for p in sorted(parquet.iterdir()) if p.is_dir()}
 
 
-def read_with_duckdb1(parquet: Path) -> dict:
-    proc = subprocess.run([str(duckdb1_python()), "-c", _READ, json.dumps(globs(parquet))], capture_output=True,
-                          text=True, timeout=600, check=True)
+def read_with_duckdb1(parquet: Path, views: Path) -> dict:
+    proc = subprocess.run([str(duckdb1_python()), "-c", _READ, json.dumps(globs(parquet)), str(views)],
+                          capture_output=True, text=True, timeout=600, check=True)
     return json.loads(proc.stdout)
 
 
@@ -59,8 +65,9 @@ def main() -> None:
     manifest = json.loads((published / "current" / "manifest.json").read_text(encoding="utf-8"))
     expected = {t: v["rows"] for t, v in manifest["tables"].items()}
     t = time.perf_counter()
-    old = read_with_duckdb1(parquet)
+    old = read_with_duckdb1(parquet, published / "xxgk.duckdb")
     readers = {f"duckdb {old['version']}": (old["rows"], time.perf_counter() - t)}
+    views_file = {t: n for t, n in old["views"].items() if t in expected}
     t = time.perf_counter()
     rows = {name: pl.scan_parquet(glob, hive_partitioning=True).collect().height
             for name, glob in globs(parquet).items()}
@@ -73,6 +80,8 @@ def main() -> None:
             for name, glob in globs(parquet).items()}
     readers[f"duckdb {duckdb.__version__}"] = (rows, time.perf_counter() - t)
     print(f"Parquet export {parquet.resolve()} ({len(expected)} tables, {sum(expected.values())} rows)")
+    print(f"  duckdb {old['version']} opens {published / 'xxgk.duckdb'}: {len(old['views'])} views read, tables "
+          + ("match the manifest" if views_file == expected else f"MISMATCH {views_file} vs {expected}"))
     for reader, (got, secs) in readers.items():
         same = got == expected
         print(f"  {reader:<16} {'all tables match the manifest' if same else 'MISMATCH'}  {secs:.2f} s")

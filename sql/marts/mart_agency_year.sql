@@ -1,6 +1,7 @@
 -- One row per body and report year (the current version), with the national outcome shares,
 -- the corrected rates of reviews and lawsuits, and the change from the body's previous year.
 -- Figures are NULL for a report kept out of the marts (see in_marts / excluded_because).
+-- Built for the bodies in mart_scope_body (xxgk/warehouse/marts.py: all of them, or those changed).
 CREATE OR REPLACE TABLE mart_agency_year AS
 WITH base AS (
     SELECT r.agency_key, r.agency_name AS agency, r.agency_type, r.body_level, r.region_code, r.region_name,
@@ -17,6 +18,7 @@ WITH base AS (
            CAST(f.litigation_corrected AS DOUBLE) / nullif(f.litigation_total - f.litigation_pending, 0)
                AS litigation_correction_rate
     FROM v_report r LEFT JOIN report_figures f USING (report_id)
+    WHERE r.agency_key IN (SELECT agency_key FROM mart_scope_body)
 )
 SELECT b.*,
        p.new_received AS new_received_prev,

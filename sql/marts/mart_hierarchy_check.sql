@@ -2,10 +2,12 @@
 -- figure against the sum of its bodies, per measure. The bodies are counted once each, as in
 -- mart_region_year but without the area report itself (sub-areas by their own area reports).
 -- The bodies are a subset of the area's bodies, so an area figure below their sum is a
--- publisher inconsistency (status 'area_below_bodies').
+-- publisher inconsistency (status 'area_below_bodies'). Built for the keys in mart_scope_region.
 CREATE OR REPLACE TABLE mart_hierarchy_check AS
 WITH area AS (
-    SELECT level, region_code, report_year, report_id FROM mart_region_year_member WHERE role = 'area_report'
+    SELECT level, region_code, report_year, report_id FROM mart_region_year_member m
+    SEMI JOIN mart_scope_region s ON s.level = m.level AND s.code = m.region_code AND s.report_year = m.report_year
+    WHERE role = 'area_report'
 ),
 bodies AS (
     SELECT a.level, a.region_code, a.report_year, a.report_id AS area_report_id, y.report_id

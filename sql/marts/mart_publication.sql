@@ -7,18 +7,15 @@
 -- and a zone's area report) by 31 March; the departments of governments at county level and
 -- above (offices included) by 31 January; township and street bodies have no statutory deadline
 -- there. Reports for 2018 and before fall under the 2008 条例 (第三十一条): 31 March for all.
--- "As of" is the latest crawl night (today without crawl data); withdrawn: no live list entry
--- points at any version any more.
+-- "As of" is the latest crawl night (today without crawl data; view mart_as_of, recorded in
+-- mart_state); withdrawn: no live list entry points at any version any more. Built for the
+-- bodies in mart_scope_body.
 CREATE OR REPLACE TABLE mart_publication AS
-WITH content AS (  -- what a version says: its cells (status and value), else its bytes
-    SELECT report_id, md5(string_agg(concat_ws('|', "table", "row", col, status, CAST(value AS VARCHAR)), ';'
-                                     ORDER BY "table", "row", col)) AS digest
-    FROM cell GROUP BY report_id
-),
-v AS (
-    SELECT v.*, coalesce(c.digest, v.sha256) AS digest,
+WITH v AS (
+    SELECT v.*, coalesce(c.digest, v.sha256) AS digest,  -- what a version says: its cells, else its bytes
            try_cast(left(v.posted, 10) AS DATE) AS posted_date
-    FROM report_version v LEFT JOIN content c USING (report_id)
+    FROM report_version v LEFT JOIN report_content c USING (report_id)
+    WHERE v.agency_key IN (SELECT agency_key FROM mart_scope_body)
 ),
 listed AS (  -- whether a live list entry still points at a version (NULL: not from the crawler)
     SELECT v.agency_key, v.report_year, bool_or(i.status = 'live') AS live
@@ -37,10 +34,6 @@ body_year AS (
            bool_or(v.scope = 'area') AS area_scope
     FROM v
     GROUP BY ALL
-),
-as_of_date AS (  -- the latest crawl night: its label when that is a date (the default), else its start
-    SELECT coalesce(max(coalesce(try_cast(night AS DATE), CAST(started_at AS DATE))), current_date) AS as_of
-    FROM crawl_night
 ),
 kind AS (
     SELECT b.*, a.name AS agency, a.agency_type, a.region_code, a.region_name, a.city_code, a.province_code,
@@ -83,13 +76,13 @@ missing AS (  -- published for Y-1, nothing for Y, Y's deadline passed
                 ELSE make_date(p.report_year + 2, month(p.deadline), 31) END AS deadline,
            'missing' AS timeliness, NULL::INTEGER AS days_late, 0 AS documents, 0 AS content_versions,
            false AS edited, false AS silent_edit, false AS withdrawn
-    FROM published p, as_of_date
+    FROM published p, mart_as_of
     WHERE NOT EXISTS (SELECT 1 FROM published q WHERE q.agency_key = p.agency_key
                                                   AND q.report_year = p.report_year + 1)
       AND make_date(p.report_year + 2, CASE WHEN p.deadline IS NULL THEN 3 ELSE month(p.deadline) END, 31)
-          < as_of_date.as_of
+          < mart_as_of.as_of
 )
-SELECT *, (SELECT as_of FROM as_of_date) AS as_of FROM published
+SELECT * FROM published
 UNION ALL
-SELECT *, (SELECT as_of FROM as_of_date) FROM missing
+SELECT * FROM missing
 ORDER BY agency_key, report_year;

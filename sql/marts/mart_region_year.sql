@@ -6,13 +6,15 @@
 -- zone's or township's area report covers the bodies named after it (平潭综合实验区 →
 -- 平潭综合实验区经济发展局). So a region with its government's area report has exactly that
 -- report as its figure; one without it sums its bodies (and its sub-areas' figures).
--- mart_region_year_member lists the reports behind every row.
+-- mart_region_year_member lists the reports behind every row. Built for the (level, region,
+-- year) keys in mart_scope_region (xxgk/warehouse/marts.py: all of them, or those changed).
 CREATE OR REPLACE TABLE mart_region_year_member AS
 SELECT y.level, y.code AS region_code, y.report_year, y.report_id, y.agency_key,
        CASE WHEN y.area_gov AND y.region_code = y.code THEN 'area_report'
             WHEN y.area_gov OR y.sub_area THEN 'sub_area_report'
             ELSE 'body' END AS role
 FROM region_report y
+SEMI JOIN mart_scope_region s ON s.level = y.level AND s.code = y.code AND s.report_year = y.report_year
 WHERE NOT EXISTS (SELECT 1 FROM region_cover c WHERE c.level = y.level AND c.code = y.code
                   AND c.report_year = y.report_year AND c.y_id = y.report_id)
 ORDER BY y.level, y.code, y.report_year, y.report_id;
@@ -24,21 +26,21 @@ WITH placed AS (  -- every current report inside each region row, in the marts o
            c.scope = 'area' AND rr.agency_type = 'government' AND rr.body_level = rr.region_level
                AND rr.region_code = rr.county_code AS area_gov
     FROM report_current c JOIN report_region rr USING (report_id) LEFT JOIN report_ok o USING (report_id)
-    WHERE rr.county_code IS NOT NULL
+    SEMI JOIN mart_scope_region s ON s.level = 'county' AND s.code = rr.county_code AND s.report_year = c.report_year
     UNION ALL
     SELECT 'city', rr.city_code, c.report_year, c.report_id, o.report_id IS NOT NULL,
            c.parse_status IN ('parsed', 'partial'),
            c.scope = 'area' AND rr.agency_type = 'government' AND rr.body_level = rr.region_level
                AND rr.region_code = rr.city_code
     FROM report_current c JOIN report_region rr USING (report_id) LEFT JOIN report_ok o USING (report_id)
-    WHERE rr.city_code IS NOT NULL
+    SEMI JOIN mart_scope_region s ON s.level = 'city' AND s.code = rr.city_code AND s.report_year = c.report_year
     UNION ALL
     SELECT 'province', rr.province_code, c.report_year, c.report_id, o.report_id IS NOT NULL,
            c.parse_status IN ('parsed', 'partial'),
            c.scope = 'area' AND rr.agency_type = 'government' AND rr.body_level = rr.region_level
                AND rr.region_code = rr.province_code
     FROM report_current c JOIN report_region rr USING (report_id) LEFT JOIN report_ok o USING (report_id)
-    WHERE rr.province_code IS NOT NULL
+    SEMI JOIN mart_scope_region s ON s.level = 'province' AND s.code = rr.province_code AND s.report_year = c.report_year
 ),
 inside AS (
     SELECT level, code, report_year,

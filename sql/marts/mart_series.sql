@@ -2,7 +2,7 @@
 -- for reports in the marts. Series across the 2019 and 2021 templates are meaningful only where
 -- comparable_across_templates is true: （六）其他处理 is one measure (other_handling) in both;
 -- the 第二十条第（一）项 columns are separate measures per template; no measure adds a printed
--- total to its parts.
+-- total to its parts. Built for the bodies in mart_scope_body.
 CREATE OR REPLACE TABLE mart_series AS
 SELECT o.agency_key, o.report_year, o.report_id, o.template, o.table3_layout, m.measure, d.label, d.unit,
        d.comparable_across_templates,
@@ -12,4 +12,5 @@ SELECT o.agency_key, o.report_year, o.report_id, o.template, o.table3_layout, m.
 FROM report_ok o
 JOIN report_measure m USING (report_id)
 JOIN measure d USING (measure)
+WHERE o.agency_key IN (SELECT agency_key FROM mart_scope_body)
 ORDER BY o.agency_key, m.measure, o.report_year;

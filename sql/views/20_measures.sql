@@ -1,30 +1,13 @@
--- Measures of every report in report_ok (definitions: tables measure, measure_cell).
+-- Measures of every report in report_ok (definitions: tables measure, measure_cell), from the
+-- per-report cache report_measure_value (xxgk/warehouse/marts.py computes it from the cells once
+-- per loaded report, with the rules below).
 --
 -- Blank and placeholder cells count as 0 (blank_as_zero, spec §3.1); inferred cells count with
 -- their (flagged) value. A measure is NULL when any of its cells is illegible, ambiguous or out
 -- of range, or missing (a table the report did not print): never a partial sum.
 CREATE OR REPLACE VIEW report_measure AS
-WITH expected AS (
-    SELECT measure, layout, count(*) AS n FROM measure_cell GROUP BY ALL
-),
-hits AS (
-    SELECT o.report_id, m.measure, m.layout,
-           sum(CASE WHEN c.status IN ('blank', 'placeholder') THEN 0 ELSE c.value END) AS total,
-           count(*) AS n,
-           bool_or(c.status IN ('illegible', 'ambiguous', 'out_of_range') OR
-                   (c.value IS NULL AND c.status NOT IN ('blank', 'placeholder'))) AS unknown,
-           bool_or(c.status = 'inferred') AS inferred
-    FROM report_ok o
-    JOIN measure_cell m
-      ON m.layout = CASE WHEN m."table" = 'table2' THEN o.template ELSE o.table3_layout END
-    JOIN cell c ON c.report_id = o.report_id AND c."table" = m."table" AND c."row" = m."row" AND c.col = m.col
-    GROUP BY ALL
-)
-SELECT h.report_id, h.measure,
-       CASE WHEN h.unknown OR h.n < e.n THEN NULL ELSE h.total END AS value,
-       h.unknown OR h.n < e.n AS incomplete,
-       h.inferred
-FROM hits h JOIN expected e USING (measure, layout);
+SELECT v.report_id, v.measure, v.value, v.incomplete, v.inferred
+FROM report_ok o JOIN report_measure_value v USING (report_id);
 
 -- One row per report in report_ok with its main measures as columns (counts as BIGINT).
 -- `incomplete`: one of these measures is unknown (NULL) for this report.

@@ -318,11 +318,20 @@ def test_the_parquet_export_reads_in_polars_and_pandas_with_the_manifests_rows(n
         assert pl.scan_parquet(str(folder / "**" / "*.parquet"), hive_partitioning=True).collect().height == \
             info["rows"], table
         assert len(pd.read_parquet(folder)) == info["rows"], table
-    years = sorted(p.name for p in (published / "parquet" / "v_cell").iterdir())
-    assert years == [f"report_year={y}" for y in range(2019, 2026)]
-    cells = pl.read_parquet(str(published / "parquet" / "v_cell" / "**" / "*.parquet"), hive_partitioning=True)
-    assert cells.schema["count"] == pl.Int64 and cells.schema["amount"] == pl.Decimal(24, 6)
-    assert cells.height == _q(nights, "SELECT count(*) FROM v_cell")[0][0]
+    years = sorted(p.name for p in (published / "parquet" / "cell").iterdir())
+    assert years == [f"year={y}" for y in range(2019, 2026)]
+    cells = pl.read_parquet(str(published / "parquet" / "cell" / "**" / "*.parquet"), hive_partitioning=True)
+    assert cells.schema["value"] == pl.Decimal(24, 6)
+    assert cells.height == _q(nights, "SELECT count(*) FROM cell")[0][0]
+
+
+def test_the_published_file_is_views_over_the_builds_parquet(nights):
+    """No data in the DuckDB file: every table is a view over the build's own Parquet files."""
+    build = nights["published"].resolve().parent
+    assert _q(nights, "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database()") == [(0,)]
+    sql = _q(nights, "SELECT sql FROM duckdb_views() WHERE view_name = 'cell'")[0][0]
+    assert f"read_parquet('{build / 'parquet' / 'cell'}/*/*.parquet'" in sql
+    assert nights["published"].resolve().stat().st_size < 5_000_000
 
 
 # --- safe publication --------------------------------------------------------------------------

@@ -222,7 +222,7 @@ def write_dashboard(con: duckdb.DuckDBPyConnection, out_dir: Path, data_docs_ind
                 "regional roll-ups.</p>" + _table("unresolved", ["body", "documents", "years", "sources", "why"],
                 [[e(u["name"]), _n(u["documents"]), f"{u['first_year']}–{u['last_year']}", e(u["sources"] or ""),
                   e(u["place_note"] or "")] for u in unresolved]))
-    statuses = _rows(con, "SELECT status, count(*) AS n FROM cell GROUP BY 1 ORDER BY 2 DESC")
+    statuses = cell_statuses(con)
     body.append("<h2>Cells by status</h2>" + _table("cells", ["status", "cells"],
                                                     [[e(s["status"]), _n(s["n"])] for s in statuses]))
 
@@ -230,6 +230,13 @@ def write_dashboard(con: duckdb.DuckDBPyConnection, out_dir: Path, data_docs_ind
     path = out_dir / "index.html"
     _write(path, _page("xxgk quality", body))
     return Dashboard(path, totals["parsed"], errors, pages, n_charts)
+
+
+def cell_statuses(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Cells per status over every report, from the per-report counts the marts keep
+    (``report_content``, :func:`xxgk.warehouse.marts.refresh_cache`): the pages never scan the cells."""
+    return _rows(con, "SELECT e.key AS status, CAST(sum(e.value) AS BIGINT) AS n FROM report_content, "
+                      "unnest(map_entries(statuses)) AS t(e) GROUP BY 1 ORDER BY 2 DESC, 1")
 
 
 def _n(v: Any) -> str:

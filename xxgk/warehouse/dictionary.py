@@ -88,6 +88,9 @@ def render(con: duckdb.DuckDBPyConnection) -> str:
     """Markdown of every described table and view, by section, with column types and meanings."""
     _, objects = entries()
     found = _objects(con)
+    # the published file's tables are views over their Parquet files (xxgk.warehouse.publish)
+    parquet = {n for (n,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal "
+                                         "AND sql LIKE '%read_parquet(%'").fetchall()}
     parts = []
     for section in SECTIONS:
         names = [n for n, e in objects.items() if e.get("section") == section and n in found]
@@ -96,6 +99,7 @@ def render(con: duckdb.DuckDBPyConnection) -> str:
         parts.append(f"### {section}\n")
         for name in names:
             kind, columns = found[name]
+            kind = "table, Parquet" if name in parquet else kind
             parts.append(f"#### `{name}` ({kind}, written by {objects[name]['owner']})\n")
             parts.append(objects[name]["description"] + "\n")
             parts.append("| column | type | meaning |\n|---|---|---|")
