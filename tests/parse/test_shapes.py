@@ -7,6 +7,9 @@ scoring live in ``tests/shapes.py`` (``bench/accuracy.py`` prints the same figur
 
 from __future__ import annotations
 
+from dataclasses import replace
+from decimal import Decimal
+
 import lxml.html
 import pytest
 
@@ -17,9 +20,12 @@ from tests.shapes import (
     corpus_truths,
     docx_applies,
     docx_to_pdf,
+    layout,
     pdf_text_layer,
     score,
     shape_docx,
+    shape_text_content,
+    synthetic_truth,
 )
 from xxgk.archive import import_archive
 from xxgk.numbers import parse_number
@@ -123,3 +129,21 @@ def test_archive_slice_import():
                 glued.setdefault((c.row, c.raw), []).append(c)
         for (_, raw), cells in glued.items():
             assert "".join(str(int(c.value)) for c in cells) == "".join(ch for ch in raw if ch.isdigit())
+
+
+def test_a_publisher_error_in_a_glued_row_reads_as_printed_and_fails_its_rule():
+    """One digit per cell is the only split of a glued table-3 row: when the printed total
+    disagrees with its parts (a publisher's error), the row keeps the printed digits and R02
+    fails on it (parse_suspect: glued), rather than a total inferred from the other rows."""
+    t = synthetic_truth("planted", "2021", 2023, seed=3, volume=2)
+    values = {tb: {r: dict(c) for r, c in rows.items()} for tb, rows in t.values.items()}
+    granted = values["table3"]["granted"]
+    assert all(v is not None and v < 10 for v in granted.values()) and granted["total"] < 9
+    granted["total"] += 1  # the publisher's error
+    t = replace(t, values=values)
+    result = parse_bytes(shape_text_content(layout(t)), "page.txt", t.name)
+    cells = {c.col: c for c in result.cells if c.table == "table3" and c.row == "granted"}
+    assert {k: c.value for k, c in cells.items()} == {k: Decimal(v) for k, v in granted.items()}
+    assert {(c.status, c.read, c.confident) for c in cells.values()} == {("reported", "glued", False)}
+    (r02,) = [r for r in result.rules if r.rule == "R02" and r.scope == "table3 row=granted"]
+    assert (r02.status, r02.classification) == ("fail", "parse_suspect")

@@ -165,7 +165,9 @@ def glued_cells(table: str, positions: list[tuple[str, Column]], grid: Token, di
     A cell gets a value only where every admissible split agrees on it (a unique split, or the
     cells all readings share), and stays traceable: ``raw`` is the digit run as printed, ``note``
     the rules that decided. Where readings differ the cell is ``ambiguous`` with the readings
-    listed (the row's and this cell's); no reading leaves the cells ``illegible``. Never a guess.
+    listed (the row's and this cell's); no reading leaves the cells ``illegible``, unless the run
+    has one digit per cell: then its only split is what was printed, and the rules fail on it.
+    Never a guess.
     """
     out = []
     for i, (row, col) in enumerate(positions):
@@ -183,6 +185,13 @@ def glued_cells(table: str, positions: list[tuple[str, Column]], grid: Token, di
             mine = sorted({c[i] for c in split.candidates})
             note = (f"glued digits {digits!r}: {len(split.candidates)} readings satisfy {rules}: "
                     f"{shown}{more}; this cell {mine}")
+        elif len(digits) == len(positions) and digits.isdigit():
+            # one digit per cell: the only split there is, so the row reads as printed even though
+            # its totals disagree (the rules then fail on it: the publisher's error, or a misread
+            # the classification calls parse_suspect); never a value inferred over printed digits
+            value, status = Decimal(digits[i]), "reported"
+            note = (f"glued digits {digits!r}: one digit per cell, the only split; it does not satisfy {rules} "
+                    f"({split.note or split.reason})")
         else:
             value, status = None, "illegible"
             note = f"glued digits {digits!r}: {split.note or split.reason}"

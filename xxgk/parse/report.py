@@ -33,7 +33,7 @@ from xxgk.parse.table3 import map_table3
 from xxgk.parse.table4 import map_table4
 from xxgk.rules.instances import evaluate
 
-PARSER_VERSION = "6"
+PARSER_VERSION = "7"  # 7: a glued row of one digit per cell reads as printed (no inference over printed digits)
 
 
 @dataclass
