@@ -24,7 +24,7 @@ import csv
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -175,38 +175,42 @@ def _predecessors() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
-def series_code(code: str | None, year: int | None = None) -> str | None:
-    """The code a series continues under: a retired code's single successor, followed to the
-    division in use. A code split among several successors stays itself (its area has no one
-    heir), as does a code still in use."""
+def _follow(code: str | None, year: int | None, heir: Callable[[str, Division], str | None]) -> str | None:
+    """Follow a retired code to the division in use, one step at a time while ``heir`` names
+    the single code it continues under (None: the chain stops at this code)."""
     seen: set[str] = set()
     while code and code not in seen:
         seen.add(code)
         d = by_code(code, year)
         if d is None or d.valid_to is None:
             return code
-        heirs = tuple(s for s in d.successors if s != code)
-        if len(set(d.successors)) != 1 or not heirs:
+        nxt = heir(code, d)
+        if nxt is None:
             return code
-        code, year = heirs[0], d.valid_to
+        code, year = nxt, d.valid_to
     return code
+
+
+def series_code(code: str | None, year: int | None = None) -> str | None:
+    """The code a series continues under: a retired code's single successor, followed to the
+    division in use. A code split among several successors stays itself (its area has no one
+    heir), as does a code still in use."""
+    def heir(code: str, d: Division) -> str | None:
+        heirs = tuple(s for s in d.successors if s != code)
+        return heirs[0] if len(set(d.successors)) == 1 and heirs else None
+
+    return _follow(code, year, heir)
 
 
 def identity_code(code: str | None, year: int | None = None) -> str | None:
     """The code that identifies a body's place across years: like :func:`series_code` but only
     through one-to-one changes (江宁县 → 江宁区), never through a merger, so two bodies that
     merged keep two identities for the years before."""
-    seen: set[str] = set()
-    while code and code not in seen:
-        seen.add(code)
-        d = by_code(code, year)
-        if d is None or d.valid_to is None:
-            return code
+    def heir(code: str, d: Division) -> str | None:
         heirs = tuple(set(s for s in d.successors if s != code))
-        if len(heirs) != 1 or _predecessors().get(heirs[0], frozenset()) - {code}:
-            return code
-        code, year = heirs[0], d.valid_to
-    return code
+        return heirs[0] if len(heirs) == 1 and not _predecessors().get(heirs[0], frozenset()) - {code} else None
+
+    return _follow(code, year, heir)
 
 
 def ancestors(code: str | None, year: int | None = None) -> tuple[Division, ...]:
