@@ -435,13 +435,17 @@ def shape_docx(t: Truth, title: bool = True) -> bytes:
     for p in descriptions[1:]:
         p.text = "无。"
     t2, t3, t4 = d.tables
+    # python-docx walks the whole row for every `row.cells`, so each row's cells are taken once
+    t2_rows = {r: t2.rows[r].cells for r in {r for r, _ in _T2_POSITIONS.values()}}
     for (row, col), (r, c) in _T2_POSITIONS.items():
-        t2.rows[r].cells[c].text = fmt(t.v("table2", row, col))
+        t2_rows[r][c].text = fmt(t.v("table2", row, col))
     for i, r in enumerate(TABLE3_ROWS["2021"]):
+        cells = t3.rows[3 + i].cells
         for j, c in enumerate(C7):
-            t3.rows[3 + i].cells[3 + j].text = fmt(t.v("table3", r.key, c))
+            cells[3 + j].text = fmt(t.v("table3", r.key, c))
+    t4_cells = t4.rows[3].cells
     for i, (r, c) in enumerate((r, c.key) for r, _ in TABLE4_ROWS for c in TABLE4_COLUMNS):
-        t4.rows[3].cells[i].text = fmt(t.v("table4", r, c))
+        t4_cells[i].text = fmt(t.v("table4", r, c))
     buf = io.BytesIO()
     d.save(buf)
     return buf.getvalue()
