@@ -158,17 +158,16 @@ def _export(con: duckdb.DuckDBPyConnection, out: Path, previous: tuple[Path, dic
         old = before.get(t.name, {}).get("parts", {})
         same = [rel for rel, info in parts.items() if before_dir is not None and old.get(rel) == info]
         todo = [rel for rel in parts if rel not in same]
-        if t.partitioned and todo:
-            years = [int(rel.split("/")[0].removeprefix("year=")) for rel in todo]
-            con.execute(f"COPY (SELECT * FROM ({t.query}) WHERE year IN (SELECT unnest(?::INTEGER[]))) TO '{target}' "
-                        f"({_PARQUET}, PARTITION_BY (year), OVERWRITE_OR_IGNORE)", [years])
-            for rel in todo:  # a partition of no rows (the empty table) is not written by PARTITION_BY
-                if not (target / rel).exists():
-                    (target / rel).parent.mkdir(parents=True, exist_ok=True)
-                    con.execute(f"COPY (SELECT * EXCLUDE (year) FROM ({t.query}) WHERE false) TO '{target / rel}' "
-                                f"({_PARQUET})")
-        elif todo:
-            con.execute(f"COPY ({t.query}) TO '{target / 'data_0.parquet'}' ({_PARQUET})")
+        # One COPY per partition: PARTITION_BY keeps a buffer per open partition and thread, and
+        # its memory grew with the table (2.3 GB for the cells of 30,000 reports, 0.26 GB this way).
+        for rel in todo:
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            if t.partitioned:
+                year = int(rel.split("/")[0].removeprefix("year="))
+                con.execute(f"COPY (SELECT * EXCLUDE (year) FROM ({t.query}) WHERE year = ?) TO '{target / rel}' "
+                            f"({_PARQUET})", [year])
+            else:
+                con.execute(f"COPY ({t.query}) TO '{target / rel}' ({_PARQUET})")
         for rel in same:
             (target / rel).parent.mkdir(parents=True, exist_ok=True)
             os.link(before_dir / "parquet" / t.name / rel, target / rel)
