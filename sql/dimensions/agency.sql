@@ -1,7 +1,8 @@
 -- Every report with a named body, placed in its report year; and one row per body
--- (xxgk.warehouse.dimensions.build_agencies).
-CREATE OR REPLACE TABLE report_region AS
-SELECT * FROM incoming_report_region ORDER BY report_id;
+-- (xxgk.warehouse.dimensions.build_agencies: incoming_report_region holds the reports placed
+-- this time, place_redo the reports whose row goes: those and the reports gone).
+DELETE FROM report_region WHERE report_id IN (SELECT report_id FROM place_redo);
+INSERT INTO report_region SELECT * FROM incoming_report_region;
 
 -- A body's name, type and place are those of its latest report (readable versions first).
 CREATE OR REPLACE TABLE agency AS

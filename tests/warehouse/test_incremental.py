@@ -134,3 +134,48 @@ def _key(con, body) -> str:
 def _report(con, body, year) -> str:
     return con.execute("SELECT report_id FROM report_current WHERE agency = ? AND report_year = ?",
                        [body.agency, year]).fetchone()[0]
+
+
+def _placement_differences(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """(rows only in the incremental report_region, rows only in one placed from scratch), for
+    report_region and agency; leaves the from-scratch placement in place."""
+    con.execute("CREATE OR REPLACE TEMP TABLE kept_region AS FROM report_region")
+    con.execute("CREATE OR REPLACE TEMP TABLE kept_agency AS FROM agency")
+    con.execute("DELETE FROM mart_state WHERE mart = 'placement'")
+    assert con.execute("SELECT count(*) FROM report").fetchone()[0] == build_agencies(con).reports_placed
+    out = tuple(sum(con.execute(f"SELECT count(*) FROM (FROM {x} EXCEPT ALL FROM {y})").fetchone()[0]
+                    for x, y in pairs)
+                for pairs in ((("kept_region", "report_region"), ("kept_agency", "agency")),
+                              (("report_region", "kept_region"), ("agency", "kept_agency"))))
+    con.execute("DROP TABLE kept_region")
+    con.execute("DROP TABLE kept_agency")
+    return out
+
+
+def test_placement_places_only_what_changed_and_equals_placing_everything(world):
+    con, nights, people = world
+    placed = con.execute("SELECT count(*) FROM report_region").fetchone()[0]
+    assert placed == 90
+    nights.night()
+    assert build_agencies(con).reports_placed == 0  # nothing new: nobody placed again
+    assert con.execute("SELECT mode FROM mart_state WHERE mart = 'placement'").fetchone()[0] == "unchanged"
+    assert _placement_differences(con) == (0, 0)
+
+    nights.night()
+    late, a = people[35], people[0]
+    nights.add([(late, truth_of(late, 2023), 1), (a, truth_of(a, 2024), 1)])
+    assert build_agencies(con).reports_placed == 2
+    assert _placement_differences(con) == (0, 0)
+
+    gone = con.execute("SELECT report_id FROM report_region WHERE agency_key = ? AND report_year = 2021",
+                       [con.execute("SELECT agency_key FROM report_region WHERE agency = ?", [a.agency]).fetchone()[0]]
+                       ).fetchone()[0]
+    con.execute("DELETE FROM report WHERE report_id = ?", [gone])
+    summary = build_agencies(con)
+    assert summary.reports_placed == 0
+    assert con.execute("SELECT rows_deleted FROM mart_state WHERE mart = 'placement'").fetchone()[0] == 1
+    assert con.execute("SELECT count(*) FROM report_region WHERE report_id = ?", [gone]).fetchone()[0] == 0
+    assert _placement_differences(con) == (0, 0)
+
+    # a source's default region changes what placing means: everything is placed again
+    assert build_agencies(con, {"dir-x": "110000"}).reports_placed == 91

@@ -1,15 +1,19 @@
 """The warehouse's reference tables: ``region``, ``template_label``, ``measure``/``measure_cell``
 and the body dimension ``agency`` with each report's place (``report_region``).
 
-Each is rebuilt whole on every run (they are small and derived), inside one transaction, with
-its comments re-applied: a reader never sees a half-built dimension.
+Each is rebuilt inside one transaction, with its comments re-applied: a reader never sees a
+half-built dimension. The reference tables are small and rebuilt whole; ``report_region`` (a row
+per report) is kept and only the reports whose placement inputs changed are placed again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -124,15 +128,32 @@ class AgencySummary:
 
 
 def build_agencies(con: duckdb.DuckDBPyConnection, source_regions: Mapping[str, str] | None = None) -> AgencySummary:
-    """Replace ``report_region`` (every report with an agency, placed in its report year) and
-    ``agency`` (one row per ``agency_key``)."""
-    source_regions = source_regions or {}
-    reports = con.execute("""
-        SELECT r.report_id, r.agency, r.agency_key, r.region_code, r.report_year, r.scope,
-               arg_min(d.source_id, d.first_seen_at) AS source_id
-        FROM report r LEFT JOIN document d USING (sha256)
-        WHERE r.agency IS NOT NULL
-        GROUP BY ALL ORDER BY r.report_id""").fetchall()
+    """Bring ``report_region`` (every report with an agency, placed in its report year) up to date
+    and rebuild ``agency`` (one row per ``agency_key``) from it.
+
+    Placing a report is a Python pass (names matched against the divisions of its year), so only
+    the reports whose placement inputs changed are placed again: new or reloaded reports (their
+    name, key, parsed region, year, scope or first source differ from the digest kept in
+    ``mart_input`` under ``'placement'``) and reports gone. Everything is placed again when the
+    placement itself changed (its code, the divisions dataset or the sources' regions: the
+    ``'placement'`` row of ``mart_state``). ``reports_placed`` counts the reports placed this time.
+    """
+    source_regions = dict(source_regions or {})
+    version = _placement_version(source_regions)
+    state = con.execute("SELECT inputs FROM mart_state WHERE mart = 'placement'").fetchall()
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'report_region' "
+                         "AND schema_name = 'main' AND NOT temporary").fetchone()[0]
+    full = not state or state[0][0] != version or not exists
+    con.execute("""CREATE OR REPLACE TEMP TABLE place_now AS
+                   SELECT *, hash(agency, agency_key, region_code, report_year, scope, source_id) AS digest FROM (
+                       SELECT r.report_id, r.agency, r.agency_key, r.region_code, r.report_year, r.scope,
+                              arg_min(d.source_id, d.first_seen_at) AS source_id
+                       FROM report r LEFT JOIN document d USING (sha256)
+                       WHERE r.agency IS NOT NULL GROUP BY ALL)""")
+    kept = "false" if full else ("EXISTS (SELECT 1 FROM mart_input m WHERE m.mart = 'placement' "
+                                 "AND m.report_id = p.report_id AND m.digest = p.digest)")
+    reports = con.execute(f"""SELECT report_id, agency, agency_key, region_code, report_year, scope, source_id
+                              FROM place_now p WHERE NOT {kept} ORDER BY report_id""").fetchall()
     rows = []
     for rid, agency, key, parsed_code, year, scope, source_id in reports:
         source_code = source_regions.get(source_id or "")
@@ -154,6 +175,36 @@ def build_agencies(con: duckdb.DuckDBPyConnection, source_regions: Mapping[str, 
         "body_level": pl.Utf8, "placed_by": pl.Utf8, "place_note": pl.Utf8, "source_id": pl.Utf8,
         "source_region_code": pl.Utf8})
     with transaction(con, incoming_report_region=frame):
+        if full:
+            con.execute("CREATE OR REPLACE TABLE report_region AS SELECT * FROM incoming_report_region WHERE false")
+            con.execute("DELETE FROM mart_input WHERE mart = 'placement'")
+        # the rows to drop: reports placed again and reports gone (or no longer named)
+        con.execute("""CREATE OR REPLACE TEMP TABLE place_redo AS
+                       SELECT report_id FROM incoming_report_region
+                       UNION SELECT report_id FROM mart_input m WHERE mart = 'placement'
+                             AND NOT EXISTS (SELECT 1 FROM place_now p WHERE p.report_id = m.report_id)""")
         con.execute(sql_file("dimensions/agency.sql"))
+        con.execute("DELETE FROM mart_input WHERE mart = 'placement' "
+                    "AND report_id IN (SELECT report_id FROM place_redo)")
+        con.execute("""INSERT INTO mart_input (mart, report_id, agency_key, report_year, digest)
+                       SELECT 'placement', report_id, agency_key, report_year, digest FROM place_now
+                       WHERE report_id IN (SELECT report_id FROM incoming_report_region)""")
+        con.execute("DELETE FROM mart_state WHERE mart = 'placement'")
+        gone = con.execute("SELECT count(*) FROM place_redo").fetchone()[0] - len(rows)
+        con.execute("INSERT INTO mart_state VALUES ('placement', ?, NULL, ?, ?, NULL, NULL, ?, ?)",
+                    [version, datetime.now(UTC).replace(tzinfo=None),
+                     "full" if full else ("incremental" if rows or gone else "unchanged"), gone, len(rows)])
+        con.execute("DROP TABLE place_redo")
+    con.execute("DROP TABLE place_now")
     n, unresolved = con.execute("SELECT count(*), count(*) FILTER (region_code IS NULL) FROM agency").fetchall()[0]
     return AgencySummary(n, unresolved, frame.height)
+
+
+def _placement_version(source_regions: Mapping[str, str]) -> str:
+    """Digest of what placing a report depends on besides the report: the placement code, the
+    divisions dataset and the region each source's reports default to."""
+    h = hashlib.sha256()
+    for path in (Path(regions.__file__), Path(__file__), regions.AREACODES_CSV):
+        h.update(path.read_bytes())
+    h.update(repr(sorted(source_regions.items())).encode())
+    return h.hexdigest()[:32]
