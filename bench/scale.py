@@ -2,12 +2,13 @@
 nights after it, on a synthetic national corpus (``bench/national.py``).
 
 The corpus (N documents plus the ``--new`` documents a later night brings) is read by one
-``directory`` source per province, like a crawler archive sorted by region. Three nights run
+``directory`` source per province, like a crawler archive sorted by region. Four nights run
 on the same data folder:
 
 * ``full``: everything is new (a first night, or a backfill);
 * ``noop``: nothing changed (the cost a night with nothing new must keep near zero);
-* ``new``: the next ``--new`` documents of the corpus appear (an ordinary night).
+* ``new``: the next ``--new`` documents of the corpus appear (an ordinary night);
+* ``again``: nothing changed since ``new`` (a no-op night after an ordinary one).
 
 Every stage (asset, with its checks) runs as its own materialization of the real Dagster job in
 a fresh process, so its peak memory is its own: the resident memory of that process and every
@@ -249,7 +250,7 @@ def main() -> None:
           f"(peak = resident memory of the process and its children)", flush=True)
     print(f"{'night':<6} {'stage':<22} {'seconds':>9} {'peak MB':>8}", flush=True)
     with (work / "stages.log").open("w") as log:
-        for night in ("full", "noop", "new"):
+        for night in ("full", "noop", "new", "again"):
             if night == "new":
                 print(f"       (+{release(corpus, later)} documents)", flush=True)
             if a.whole:
@@ -273,10 +274,10 @@ def main() -> None:
                 startup = sum(r["startup_seconds"] for r in nights[night].values()) / len(stages)
                 print(f"{night:<6} {'total':<22} {total:>9.2f} {peak:>8.0f}  (+{startup:.1f} s start-up per stage)",
                       flush=True)
-            if night != "noop":
+            if night in ("full", "new"):
                 print(truth_check(data / "warehouse" / "xxgk.duckdb", corpus), flush=True)
     full = sum(r["seconds"] for r in nights["full"].values())
-    for night in ("noop", "new"):
+    for night in ("noop", "new", "again"):
         print(f"{night} / full = {sum(r['seconds'] for r in nights[night].values()) / full:.4f}")
     wh = data / "warehouse"
     print(f"warehouse {size_mb(wh / 'xxgk.duckdb'):.0f} MB, raw store {size_mb(data / 'raw'):.0f} MB, "
