@@ -114,9 +114,12 @@ def crawl(sources: Registry | Sequence[Source], store: RawStore, con: duckdb.Duc
         sha = state.put_bytes(result.body) if result.outcome == "ok" and result.body else None
         state.save(LogRow.of(night, owner, "robots", result, sha256=sha))
 
+    # A group per host (its sources share its pacing); the directory sources are one group: their
+    # work is Python under the GIL, and in parallel threads they thrash it (101,000 unchanged
+    # files: 56 s across threads, 0.3 ms a file in one).
     groups: dict[str, list[Source]] = {}
     for s in registry.sources:
-        groups.setdefault(s.host or f"dir:{s.id}", []).append(s)
+        groups.setdefault(s.host or "directories", []).append(s)
     summaries: dict[str, SourceSummary] = {}
     with Fetcher(config, connect_to=rules, allow_http=allow_http, host_pacing=host_pacing,
                  host_budgets=host_budgets, on_robots=on_robots) as fetcher:
