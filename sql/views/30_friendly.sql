@@ -2,6 +2,13 @@
 
 -- The current version of every report, with its body, place and whether its numbers enter the marts.
 CREATE OR REPLACE VIEW v_report AS
+WITH fails AS (  -- aggregated once, not per report (correlated subqueries cost 3.6 s at 100,000 reports)
+    SELECT report_id, string_agg(DISTINCT rule, ',' ORDER BY rule) AS rules
+    FROM rule_result WHERE status = 'fail' AND severity = 'error' GROUP BY report_id
+),
+versions AS (
+    SELECT agency_key, report_year, count(*) AS versions FROM report_version GROUP BY ALL
+)
 SELECT c.report_id, c.agency_key, c.agency, a.name AS agency_name, a.agency_type, a.body_level, c.scope,
        c.report_year, c.template, c.table3_layout,
        rr.region_code, rr.region_name, rr.region_level, rr.series_code, rr.county_code, rr.city_code,
@@ -10,15 +17,15 @@ SELECT c.report_id, c.agency_key, c.agency, a.name AS agency_name, a.agency_type
        o.report_id IS NOT NULL AS in_marts,
        CASE WHEN o.report_id IS NOT NULL THEN NULL
             WHEN c.parse_status NOT IN ('parsed', 'partial') THEN c.parse_status
-            ELSE 'error rule failed: ' || (SELECT string_agg(DISTINCT x.rule, ',' ORDER BY x.rule) FROM rule_result x
-                 WHERE x.report_id = c.report_id AND x.status = 'fail' AND x.severity = 'error') END AS excluded_because,
+            ELSE 'error rule failed: ' || f.rules END AS excluded_because,
        c.title, c.source, c.posted, c.first_seen_at, c.last_seen_at,
-       (SELECT count(*) FROM report_version v WHERE v.agency_key = c.agency_key
-            AND v.report_year = c.report_year) AS versions
+       coalesce(n.versions, 0) AS versions
 FROM report_current c
 LEFT JOIN report_ok o USING (report_id)
 LEFT JOIN report_region rr USING (report_id)
-LEFT JOIN agency a ON a.agency_key = c.agency_key;
+LEFT JOIN agency a ON a.agency_key = c.agency_key
+LEFT JOIN fails f ON f.report_id = c.report_id
+LEFT JOIN versions n ON n.agency_key = c.agency_key AND n.report_year = c.report_year;
 
 -- Every cell of the current reports with its labels, body, place, year and source.
 -- Counts come as BIGINT (`count`), money as DECIMAL (`amount`); the other is NULL.

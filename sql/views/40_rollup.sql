@@ -20,15 +20,34 @@ SELECT * FROM (
 );
 
 -- x covers y within one region row: a government's area report covers every report inside its
--- region; a zone's or township's area report covers the bodies named after it.
+-- region; a zone's or township's area report covers the bodies named after it. Written as
+-- equi-joins from the few covering reports (one branch per kind and level of x, which are
+-- disjoint), so the pairs compared are the pairs that cover, not every pair of reports in a
+-- province and year (quadratic: 10^10 at a million reports).
 CREATE OR REPLACE VIEW region_cover AS
+WITH rr AS MATERIALIZED (SELECT * FROM region_report),
+gov AS (SELECT * FROM rr WHERE area_gov),
+zone AS (SELECT * FROM rr WHERE sub_area AND length(stem) >= 2)
 SELECT x.level, x.code, x.report_year, x.report_id AS x_id, y.report_id AS y_id
-FROM region_report x JOIN region_report y
-  ON x.level = y.level AND x.code = y.code AND x.report_year = y.report_year AND x.report_id <> y.report_id
-WHERE (x.area_gov
-           AND x.region_code = CASE x.region_level WHEN 'county' THEN y.county_code WHEN 'city' THEN y.city_code
-                                                   ELSE y.province_code END
-           -- two area reports of one government and year: the first by report_id stands
-           AND NOT (y.area_gov AND y.region_code = x.region_code AND y.report_id < x.report_id))
-       OR (x.sub_area AND NOT y.area_gov AND y.region_code = x.region_code
-           AND length(x.stem) >= 2 AND starts_with(y.agency, x.stem) AND y.agency <> x.agency);
+FROM gov x JOIN rr y
+  ON x.level = y.level AND x.code = y.code AND x.report_year = y.report_year AND y.county_code = x.region_code
+WHERE x.region_level = 'county' AND x.report_id <> y.report_id
+  -- two area reports of one government and year: the first by report_id stands
+  AND NOT (y.area_gov AND y.region_code = x.region_code AND y.report_id < x.report_id)
+UNION ALL
+SELECT x.level, x.code, x.report_year, x.report_id, y.report_id
+FROM gov x JOIN rr y
+  ON x.level = y.level AND x.code = y.code AND x.report_year = y.report_year AND y.city_code = x.region_code
+WHERE x.region_level = 'city' AND x.report_id <> y.report_id
+  AND NOT (y.area_gov AND y.region_code = x.region_code AND y.report_id < x.report_id)
+UNION ALL
+SELECT x.level, x.code, x.report_year, x.report_id, y.report_id
+FROM gov x JOIN rr y
+  ON x.level = y.level AND x.code = y.code AND x.report_year = y.report_year AND y.province_code = x.region_code
+WHERE x.region_level NOT IN ('county', 'city') AND x.report_id <> y.report_id
+  AND NOT (y.area_gov AND y.region_code = x.region_code AND y.report_id < x.report_id)
+UNION ALL
+SELECT x.level, x.code, x.report_year, x.report_id, y.report_id
+FROM zone x JOIN rr y
+  ON x.level = y.level AND x.code = y.code AND x.report_year = y.report_year AND y.region_code = x.region_code
+WHERE x.report_id <> y.report_id AND NOT y.area_gov AND starts_with(y.agency, x.stem) AND y.agency <> x.agency;
