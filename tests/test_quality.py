@@ -20,9 +20,12 @@ from xxgk.model import Cell, Fact, Region, ReportMeta, RuleResult
 from xxgk.parse.api import parse_file
 from xxgk.parse.batch import to_record
 from xxgk.quality import datadocs, suites, validate
+from xxgk.quality.dashboard import write_dashboard
 from xxgk.rules.instances import build_instances, evaluate, status_of, to_result
 from xxgk.warehouse.db import connect
+from xxgk.warehouse.dimensions import build_agencies, load_reference, load_regions
 from xxgk.warehouse.load import load_records
+from xxgk.warehouse.marts import apply_views
 
 TRUTH = {"seed000": "seeds/000_c1eaaf8cdc2dffbd", "seed001": "seeds/001_39cbfd32513a2536",
          "seed002": "seeds/002_258c9fe9a95a7785", "seed003": "seeds/003_fff17be27cddb8b3",
@@ -352,3 +355,31 @@ def test_data_docs_offline_named_after_the_run_and_bounded(tmp_path: Path):
     index = (docs / "index.html").read_text(encoding="utf-8")
     assert "night-3-b001" in index and "night-1-b001" not in index
     assert (docs / "static" / "vendor" / "jquery.min.js").is_file()
+
+
+def test_report_pages_are_rendered_again_only_when_what_they_show_changes(warehouse):
+    con, tmp, _, _ = warehouse
+    load_regions(con)
+    load_reference(con)
+    build_agencies(con)  # the pages are written after the reports are placed and the views made
+    apply_views(con)
+    out, docs = tmp / "pages", tmp / "docs" / "index.html"
+    first = write_dashboard(con, out, docs)
+    assert first.report_pages > 1 and first.pages_rendered == first.report_pages
+    assert write_dashboard(con, out, docs).pages_rendered == 0  # nothing changed: no page rendered
+
+    rid, notes = con.execute("SELECT report_id, list(note ORDER BY rule, scope) FROM rule_result WHERE status = 'fail' "
+                             "GROUP BY report_id ORDER BY report_id LIMIT 1").fetchone()
+    page = out / "reports" / f"{rid}.html"
+    con.execute("UPDATE rule_result SET note = 'a new note' WHERE report_id = ? AND status = 'fail'", [rid])
+    try:
+        again = write_dashboard(con, out, docs)
+        assert again.pages_rendered == 1 and "a new note" in page.read_text(encoding="utf-8")
+        page.unlink()
+        assert write_dashboard(con, out, docs).pages_rendered == 1 and page.exists()  # a lost page comes back
+    finally:
+        for (rule, scope), note in zip(con.execute("SELECT rule, scope FROM rule_result WHERE report_id = ? AND "
+                                                   "status = 'fail' ORDER BY rule, scope", [rid]).fetchall(),
+                                       notes, strict=True):
+            con.execute("UPDATE rule_result SET note = ? WHERE report_id = ? AND rule = ? AND scope = ?",
+                        [note, rid, rule, scope])

@@ -12,6 +12,7 @@ pages open from disk with no network and no JavaScript.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
@@ -31,6 +32,7 @@ from xxgk.rules.catalogue import PREV, RULES
 VALIDATED = "('parsed', 'partial')"
 TREND_NIGHTS = 30
 CRAWL_NIGHTS = 10
+FAILING_LISTED = 1000  # rows of the failing-reports table on the index page (all have their own page)
 
 _CSS = """
 body{font-family:system-ui,"Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif;margin:2rem;color:#222;max-width:80rem}
@@ -52,6 +54,7 @@ class Dashboard:
     failing_reports: int
     report_pages: int
     charts: int
+    pages_rendered: int   # report pages rendered this time (the others had not changed)
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict[str, Any]]:
@@ -173,24 +176,34 @@ def write_dashboard(con: duckdb.DuckDBPyConnection, out_dir: Path, data_docs_ind
                          _n(r["reports_failing"]), _n(r["publisher_error"]), _n(r["parse_suspect"])] for r in rules]))
 
     body.append("<h2>Failing reports</h2>")
+    if len(failing) > FAILING_LISTED:
+        body.append(f"<p id='failing-more'>The {FAILING_LISTED} with the most errors of {len(failing):,} failing "
+                    "reports; every one has its page under <code>reports/</code>, and the view "
+                    "<code>v_rule_result</code> of the warehouse lists them all.</p>")
     body.append(_table("failing-reports", ["report", "agency", "region", "year", "errors", "warnings",
                                            "publisher errors", "parse suspects", "failing rules", "source"],
                        [[f"<a href='reports/{f['report_id']}.html'>{f['report_id']}</a>", e(f["agency"] or ""),
                          e(f["region_name"] or ""), _num(f["report_year"]),
                          f"<span class='{'fail' if f['errors'] else 'ok'}'>{f['errors']}</span>", _n(f["warnings"]),
                          _n(f["publisher_errors"]), _n(f["parse_suspects"]), e(f["rules"] or ""), _link(f["source"])]
-                        for f in failing]))
+                        for f in failing[:FAILING_LISTED]]))
 
     body.append("<h2>Coverage</h2>")
+    # by province (where the warehouse placed each report): a row per province whatever the
+    # number of bodies; a chart by county would be thousands of rows at national scale
     coverage = _rows(con, f"""
-        SELECT coalesce(r.region_name, '(unknown)') AS region, r.report_year AS year, count(*) AS reports,
+        SELECT coalesce(g.name, '(not placed)') AS region, r.report_year AS year, count(*) AS reports,
                count(*) FILTER (x.report_id IS NOT NULL) AS excluded
-        FROM report r LEFT JOIN (SELECT DISTINCT report_id FROM rule_result WHERE status = 'fail'
-                                 AND severity = 'error') x USING (report_id)
+        FROM report r
+        LEFT JOIN report_region rr USING (report_id)
+        LEFT JOIN (SELECT code, arg_max(name, valid_from) AS name FROM region GROUP BY code) g
+               ON g.code = rr.province_code
+        LEFT JOIN (SELECT DISTINCT report_id FROM rule_result WHERE status = 'fail'
+                   AND severity = 'error') x USING (report_id)
         WHERE r.parse_status IN {VALIDATED} AND r.report_year IS NOT NULL GROUP BY ALL ORDER BY 1, 2""")
     if coverage:
-        chart("chart-coverage", "parsed report versions per region and report year", charts.coverage(coverage))
-    body.append(_table("coverage", ["region", "year", "reports", "kept out of the marts (error rules)"],
+        chart("chart-coverage", "parsed report versions per province and report year", charts.coverage(coverage))
+    body.append(_table("coverage", ["province", "year", "reports", "kept out of the marts (error rules)"],
                        [[e(c["region"]), _num(c["year"]), _n(c["reports"]), _n(c["excluded"])] for c in coverage]))
 
     body.append("<h2>Crawl health</h2>")
@@ -226,10 +239,10 @@ def write_dashboard(con: duckdb.DuckDBPyConnection, out_dir: Path, data_docs_ind
     body.append("<h2>Cells by status</h2>" + _table("cells", ["status", "cells"],
                                                     [[e(s["status"]), _n(s["n"])] for s in statuses]))
 
-    pages = _report_pages(con, out_dir, docs_dir, failing)
+    pages, rendered = _report_pages(con, out_dir, docs_dir, failing)
     path = out_dir / "index.html"
     _write(path, _page("xxgk quality", body))
-    return Dashboard(path, totals["parsed"], errors, pages, n_charts)
+    return Dashboard(path, totals["parsed"], errors, pages, n_charts, rendered)
 
 
 def cell_statuses(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -265,8 +278,13 @@ def _failed_runs(out_dir: Path) -> list[str]:
 
 
 def _report_pages(con: duckdb.DuckDBPyConnection, out_dir: Path, docs_dir: Path,
-                  failing: list[dict[str, Any]]) -> int:
-    """One page per failing report: each failing instance, both sides, every cell involved."""
+                  failing: list[dict[str, Any]]) -> tuple[int, int]:
+    """One page per failing report: each failing instance, both sides, every cell involved.
+
+    A page is rendered again only when what it shows changed: its summary row, its failing
+    instances (a re-validation gives them a new run id, so a reloaded report or a reloaded
+    previous year is caught), the previous year's report and its Data Docs links. Their digests
+    are kept in ``reports/.digests.json``; a night with nothing new renders no page."""
     folder = out_dir / "reports"
     ids = [f["report_id"] for f in failing]
     instances: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -279,6 +297,34 @@ def _report_pages(con: duckdb.DuckDBPyConnection, out_dir: Path, docs_dir: Path,
         SELECT r.report_id, max(p.report_id) FROM report r JOIN report p ON p.agency_key = r.agency_key
             AND p.report_year = r.report_year - 1 AND p.parse_status IN ('parsed', 'partial')
         WHERE r.report_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1""", [ids]).fetchall())
+    docs = {rid: [(suite, os.path.relpath(docs_dir / page, folder))
+                  for run in sorted({x["run_id"] for x in instances[rid] if x["run_id"]})
+                  for suite, page in sorted(report_pages(docs_dir, run, rid).items())] for rid in ids}
+    digest_file = folder / ".digests.json"
+    try:
+        before = json.loads(digest_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        before = {}
+    digests = {f["report_id"]: hashlib.sha256(repr((f, instances[f["report_id"]], previous.get(f["report_id"]),
+                                                    docs[f["report_id"]])).encode()).hexdigest()[:24]
+               for f in failing}
+    todo = [f for f in failing if before.get(f["report_id"]) != digests[f["report_id"]]
+            or not (folder / f"{f['report_id']}.html").exists()]
+    cells = _page_cells(con, {f["report_id"]: instances[f["report_id"]] for f in todo}, previous)
+    for f in todo:
+        rid = f["report_id"]
+        _write(folder / f"{rid}.html", _report_page(f, instances[rid], cells, previous.get(rid), docs[rid], folder))
+    keep = {f"{rid}.html" for rid in ids}
+    for stale in folder.glob("*.html") if folder.exists() else []:
+        if stale.name not in keep:
+            stale.unlink()
+    _write(digest_file, json.dumps(digests, sort_keys=True))
+    return len(keep), len(todo)
+
+
+def _page_cells(con: duckdb.DuckDBPyConnection, instances: dict[str, list[dict[str, Any]]],
+                previous: dict[str, str]) -> dict[tuple[str, str], dict[str, Any]]:
+    """The cells the failing instances name, by (report, path as the instance names it)."""
     pairs = {(rid if not path.startswith(PREV) else previous.get(rid, ""), path.removeprefix(PREV), rid, path)
              for rid, xs in instances.items() for x in xs for path in x["cells"] or []}
     pairs = {p for p in pairs if p[0]}
@@ -288,30 +334,19 @@ def _report_pages(con: duckdb.DuckDBPyConnection, out_dir: Path, docs_dir: Path,
         SELECT c.report_id, w.path, c.value, c.unit, c.status, c.raw, c.locator, c."read", c.confident
         FROM w JOIN cell c ON c.report_id = w.report_id AND c."table" || '/' || c."row" || '/' || c.col = w.path""",
                                                           [owners, paths])}
-    cells = {(rid, path): found[(owner, bare)] for owner, bare, rid, path in pairs if (owner, bare) in found}
-    keep = set()
-    for f in failing:
-        rid = f["report_id"]
-        keep.add(f"{rid}.html")
-        _write(folder / f"{rid}.html", _report_page(f, instances[rid], cells, previous.get(rid), docs_dir, folder))
-    for stale in folder.glob("*.html") if folder.exists() else []:
-        if stale.name not in keep:
-            stale.unlink()
-    return len(keep)
+    return {(rid, path): found[(owner, bare)] for owner, bare, rid, path in pairs if (owner, bare) in found}
 
 
-def _report_page(f: dict[str, Any], insts: list[dict[str, Any]], cells: dict, prev: str | None, docs_dir: Path,
-                 folder: Path) -> str:
+def _report_page(f: dict[str, Any], insts: list[dict[str, Any]], cells: dict, prev: str | None,
+                 docs: list[tuple[str, str]], folder: Path) -> str:
     rid = f["report_id"]
     body = ["<p><a href='../index.html'>← quality pages</a></p>",
             f"<h1>{e(f['agency'] or '(agency unknown)')} {_num(f['report_year'])}</h1>",
             f"<p>report <code>{rid}</code> · {e(f['region_name'] or '')} · template {e(f['template'] or '?')} · "
             f"source: <span id='source'>{_link(f['source'])}</span></p>"]
-    runs = sorted({x["run_id"] for x in insts if x["run_id"]})
-    docs = [(suite, page) for run in runs for suite, page in sorted(report_pages(docs_dir, run, rid).items())]
     if docs:
         body.append("<p id='data-docs'>Data Docs: " + ", ".join(
-            f"<a href='{e(os.path.relpath(docs_dir / page, folder))}'>{e(suite)}</a>" for suite, page in docs) + "</p>")
+            f"<a href='{e(href)}'>{e(suite)}</a>" for suite, href in docs) + "</p>")
     if prev:
         body.append(f"<p>Previous year's report (cross-year rules): <a href='{prev}.html'>{prev}</a> "
                     "(its cells are marked <code>prev:</code>)</p>")
