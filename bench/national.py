@@ -53,6 +53,13 @@ AREACODES = ROOT / "data" / "areacodes" / "result.csv"
 YEARS = tuple(range(2019, 2025))
 DEPARTMENTS = ("财政局", "教育局", "民政局", "司法局", "卫生健康委员会", "自然资源和规划局", "生态环境局",
                "住房和城乡建设局", "交通运输局", "农业农村局", "市场监督管理局", "应急管理局", "信访局")
+# The rest of a government's departments: a body in each, once every division has its first ones.
+MORE_DEPARTMENTS = ("发展和改革局", "工业和信息化局", "公安局", "人力资源和社会保障局", "水利局", "商务局",
+                    "文化广电和旅游局", "退役军人事务局", "审计局", "统计局", "医疗保障局", "林业局", "城市管理局",
+                    "行政审批服务局", "数据资源管理局", "体育局", "科学技术局", "民族宗教事务局", "人民防空办公室",
+                    "粮食和物资储备局", "机关事务管理局", "乡村振兴局", "档案馆", "地方金融监督管理局",
+                    "综合行政执法局")
+TOWNSHIPS = 15  # street offices of a county with all its bodies
 LEVEL = {"省级": "province", "地级": "city", "县级": "county"}
 
 
@@ -90,16 +97,28 @@ def regions(path: Path = AREACODES) -> list[tuple[str, str, str]]:
 
 
 def bodies(n: int, rnd: random.Random, areacodes: Path = AREACODES) -> list[Body]:
-    """``n`` reporting bodies, spread over the divisions like the real population."""
+    """``n`` reporting bodies, spread over the divisions like the real population: every division
+    first gets its government, its office, six departments and (counties) three street offices,
+    about 34,000 bodies; beyond that each gets the rest of its departments and street offices,
+    about 171,000 in all (China has well over 100,000 reporting bodies)."""
     places = regions(areacodes)
     rnd.shuffle(places)
     out: list[Body] = []
+    first: dict[str, list[str]] = {}
     for code, name, level in places:
         out += [Body(f"{name}人民政府", code, "government", level),
                 Body(f"{name}人民政府办公室", code, "office", level)]
-        out += [Body(f"{name}{d}", code, "department", level) for d in rnd.sample(DEPARTMENTS, 6)]
+        first[code] = rnd.sample(DEPARTMENTS, 6)
+        out += [Body(f"{name}{d}", code, "department", level) for d in first[code]]
         if level == "county":
             out += [Body(f"{name}第{i}街道办事处", code, "township", level) for i in range(1, 4)]
+        if len(out) >= n:
+            return out[:n]
+    for code, name, level in places:
+        out += [Body(f"{name}{d}", code, "department", level) for d in DEPARTMENTS + MORE_DEPARTMENTS
+                if d not in first[code]]
+        if level == "county":
+            out += [Body(f"{name}第{i}街道办事处", code, "township", level) for i in range(4, TOWNSHIPS + 1)]
         if len(out) >= n:
             break
     return out[:n]
