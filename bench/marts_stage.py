@@ -64,14 +64,13 @@ def build(db: Path, n: int) -> dict:
 
 def night(db: Path, published: Path, kind: str, n: int) -> dict:
     """One night's marts and publication in this process: seconds and peak RSS."""
-    import duckdb
-
     from tests.warehouse.synthetic import Nights, population, truth_of
+    from xxgk.warehouse.db import connect
     from xxgk.warehouse.dimensions import build_agencies
     from xxgk.warehouse.marts import apply_views, build, ordered
     from xxgk.warehouse.publish import publish
 
-    con = duckdb.connect(str(db))
+    con = connect(db)  # the pipeline's settings (memory limit)
     apply_views(con)  # the views of this checkout (the agency asset applies them every night)
     placed = 0.0
     if kind != "full":

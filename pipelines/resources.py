@@ -24,6 +24,7 @@ from dagster_duckdb import DuckDBResource
 
 from xxgk.parse.pool import ParseLimits
 from xxgk.rawstore import RawStore
+from xxgk.warehouse.db import duckdb_config
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
@@ -145,7 +146,8 @@ def make_resources(data_dir: str | os.PathLike[str] | None = None, crawl: CrawlS
     paths = XxgkPaths(data_dir=str(data_dir or DEFAULT_DATA_DIR))
     paths.warehouse.parent.mkdir(parents=True, exist_ok=True)  # DuckDB does not create folders
     return {"paths": paths, "crawl_settings": crawl or CrawlSettings(),
-            "parse_settings": parse or ParseSettings.from_env(), "duckdb": Warehouse(database=str(paths.warehouse)),
+            "parse_settings": parse or ParseSettings.from_env(),
+            "duckdb": Warehouse(database=str(paths.warehouse), connection_config=duckdb_config()),
             "io_manager": StepValues(data_dir=paths.data_dir)}
 
 
@@ -167,6 +169,6 @@ def resources() -> dg.Definitions:
         "crawl_settings": CrawlSettings(sources_file=dg.EnvVar("XXGK_SOURCES"), connect_to=dg.EnvVar("XXGK_CONNECT_TO"),
                                         allow_http=dg.EnvVar("XXGK_ALLOW_HTTP")),
         "parse_settings": ParseSettings.from_env(),
-        "duckdb": Warehouse(database=dg.EnvVar("XXGK_WAREHOUSE")),
+        "duckdb": Warehouse(database=dg.EnvVar("XXGK_WAREHOUSE"), connection_config=duckdb_config()),
         "io_manager": StepValues(data_dir=dg.EnvVar("XXGK_DATA_DIR")),
     })
