@@ -21,33 +21,25 @@ SELECT * FROM (
 
 -- x covers y within one region row: a government's area report covers every report inside its
 -- region; a zone's or township's area report covers the bodies named after it. Written as
--- equi-joins from the few covering reports (one branch per kind and level of x, which are
--- disjoint), so the pairs compared are the pairs that cover, not every pair of reports in a
--- province and year (quadratic: 10^10 at a million reports).
+-- equi-joins from the few covering reports (the two kinds of x are disjoint), so the pairs
+-- compared are the pairs that cover, not every pair of reports in a province and year
+-- (quadratic: 10^10 at a million reports).
 CREATE OR REPLACE VIEW region_cover AS
 WITH rr AS MATERIALIZED (SELECT * FROM region_report),
-gov AS (SELECT * FROM rr WHERE area_gov),
-zone AS (SELECT * FROM rr WHERE sub_area AND length(stem) >= 2)
+inside AS (  -- each report under each of its divisions: a government's area covers what is under it
+    SELECT y.*, u.level AS under_level, u.code AS under_code
+    FROM rr y, unnest([{'level': 'county', 'code': y.county_code}, {'level': 'city', 'code': y.city_code},
+                       {'level': 'province', 'code': y.province_code}]) AS t(u)
+)
 SELECT x.level, x.code, x.report_year, x.report_id AS x_id, y.report_id AS y_id
-FROM gov x JOIN rr y
-  ON x.level = y.level AND x.code = y.code AND x.report_year = y.report_year AND y.county_code = x.region_code
-WHERE x.region_level = 'county' AND x.report_id <> y.report_id
+FROM (SELECT * FROM rr WHERE area_gov) x JOIN inside y
+  ON x.level = y.level AND x.code = y.code AND x.report_year = y.report_year
+ AND y.under_level = x.region_level AND y.under_code = x.region_code
+WHERE x.report_id <> y.report_id
   -- two area reports of one government and year: the first by report_id stands
   AND NOT (y.area_gov AND y.region_code = x.region_code AND y.report_id < x.report_id)
 UNION ALL
 SELECT x.level, x.code, x.report_year, x.report_id, y.report_id
-FROM gov x JOIN rr y
-  ON x.level = y.level AND x.code = y.code AND x.report_year = y.report_year AND y.city_code = x.region_code
-WHERE x.region_level = 'city' AND x.report_id <> y.report_id
-  AND NOT (y.area_gov AND y.region_code = x.region_code AND y.report_id < x.report_id)
-UNION ALL
-SELECT x.level, x.code, x.report_year, x.report_id, y.report_id
-FROM gov x JOIN rr y
-  ON x.level = y.level AND x.code = y.code AND x.report_year = y.report_year AND y.province_code = x.region_code
-WHERE x.region_level NOT IN ('county', 'city') AND x.report_id <> y.report_id
-  AND NOT (y.area_gov AND y.region_code = x.region_code AND y.report_id < x.report_id)
-UNION ALL
-SELECT x.level, x.code, x.report_year, x.report_id, y.report_id
-FROM zone x JOIN rr y
+FROM (SELECT * FROM rr WHERE sub_area AND length(stem) >= 2) x JOIN rr y
   ON x.level = y.level AND x.code = y.code AND x.report_year = y.report_year AND y.region_code = x.region_code
 WHERE x.report_id <> y.report_id AND NOT y.area_gov AND starts_with(y.agency, x.stem) AND y.agency <> x.agency;
