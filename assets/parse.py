@@ -1,4 +1,4 @@
-"""Stage 2, parse: stored documents → parse results (one JSON file per document).
+"""Stage 2, parse: stored documents → parse results (one gzipped JSON file per document).
 
 The stage is a graph of steps so that an executor with several processes or machines (Dask,
 Kubernetes: docs/deployment.md) parses in parallel: one step lists the pending documents (it reads the
@@ -61,6 +61,6 @@ def parse_summary(context: dg.OpExecutionContext, paths: XxgkPaths, shards: list
 
 @dg.graph_asset(group_name="parse", ins={"documents": dg.AssetIn(dagster_type=dg.Nothing)})
 def parsed_reports(documents):
-    """Parse results of every document not yet parsed by the current parser version, one JSON
+    """Parse results of every document not yet parsed by the current parser version, one gzipped JSON
     file per document under ``<data_dir>/parsed/v<PARSER_VERSION>/``, failures included."""
     return parse_summary(pending_shards(documents).map(parse_shard).collect())

@@ -1,4 +1,4 @@
-"""The marts and the publication at 10k and 100k reports: a full build, a night with nothing new,
+"""The marts and the publication at N reports (default 10k and 100k): a full build, a night with nothing new,
 and a night with one new report.
 
 For each N a synthetic warehouse (``tests/warehouse/synthetic.py``: bodies in the real
@@ -11,18 +11,11 @@ cost as a share of the full one.
 
     .venv/bin/python bench/marts_stage.py [N ...] [--keep DIR]    (default 10000 100000)
 
-Measured on the shared 2-core box (other jobs running; two runs, so the noise shows):
+Figures (100,000 and 1,000,000 reports, with and without the DuckDB memory limit) are in
+``docs/performance.md``.
 
-     reports  night     marts   publish     total  peak MB   ratio  partitions written/reused
-       10000   full    4.12 s    7.34 s   11.59 s      949  1.0000           85/0
-       10000   noop    1.15 s    2.77 s    3.98 s      181  0.3439            3/82
-       10000    one    5.24 s    5.59 s   10.91 s      431  0.9420           14/71   (2.23 / 2.68 s the run before)
-      100000   full   33.19 s   24.98 s   58.37 s     3735  1.0000           85/0
-      100000   noop    3.89 s    3.13 s    7.14 s      565  0.1222            3/82
-      100000    one   17.69 s    9.23 s   27.09 s     1533  0.4642           14/71
-
-Where the incremental nights' time goes (100k): each of the five mart builds computes the
-digests of every report version (``mart_input_now``, ~1.5 s) and evaluates the shared views
+Where the incremental nights' time still goes: each of the five mart builds computes the
+digests of every report version (``mart_input_now``, ~1.5 s at 100k) and evaluates the shared views
 (``report_current``, ``region_report``, ``v_report``) over all reports before the scope filter
 applies (DuckDB does not push a semi-join through them): O(reports) with a small constant, not
 O(cells). Publication hashes every table per partition (O(rows), no writes) and rewrites the

@@ -65,7 +65,7 @@ def articles(root: Path) -> Iterator[Article]:
         files = [Path(e.path) for e in entries if e.is_file() and e.name not in METADATA_FILES
                  and not e.name.startswith(".")]
         stack += [e.path for e in entries if e.is_dir(follow_symlinks=False)]
-        if any(e.name in _PAGE_FILES and e.is_file() for e in entries):
+        if any(p.name in _PAGE_FILES for p in files):
             folders.append((Path(here), sorted(files)))
         else:
             loose += files
