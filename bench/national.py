@@ -25,6 +25,8 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import multiprocessing
+import os
 import random
 import sys
 import time
@@ -59,6 +61,7 @@ MORE_DEPARTMENTS = ("发展和改革局", "工业和信息化局", "公安局", 
                     "行政审批服务局", "数据资源管理局", "体育局", "科学技术局", "民族宗教事务局", "人民防空办公室",
                     "粮食和物资储备局", "机关事务管理局", "乡村振兴局", "档案馆", "地方金融监督管理局",
                     "综合行政执法局")
+NAMES = {"html": "page.html", "text": "page.txt", "docx": "report.docx", "pdf": "report.pdf"}
 TOWNSHIPS = 15  # street offices of a county with all its bodies
 LEVEL = {"省级": "province", "地级": "city", "县级": "county"}
 
@@ -199,46 +202,88 @@ def render(doc: Doc) -> tuple[bytes, str]:
     return shape_html(lay), "page.html"
 
 
-def write(out: Path, n_reports: int, seed: int, rates: dict[str, float], areacodes: Path = AREACODES
-          ) -> dict[str, int]:
+def _render_into(job: tuple[Doc, str]) -> tuple[str, bytes | None]:
+    """In a worker: write the document into its folder; a PDF's DOCX comes back for LibreOffice."""
+    doc, folder = job
+    data, name = render(doc)
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    if doc.shape == "pdf":
+        return folder, data
+    (Path(folder) / name).write_bytes(data)
+    return folder, None
+
+
+def _entry(doc: Doc, path: str) -> str:
+    deadline = date(doc.truth.year + 1, doc.body.deadline_month, 31)
+    return json.dumps({
+        "path": path, "agency": doc.body.agency, "region_code": doc.body.region_code,
+        "level": doc.body.level, "kind": doc.body.kind, "scope": doc.body.scope, "year": doc.truth.year,
+        "template": doc.truth.template, "version": doc.version, "posted": doc.posted.isoformat(),
+        "deadline": deadline.isoformat(), "shape": doc.shape, "planted_error": doc.planted,
+        "values": {tb: {r: {c: None if v is None else str(v) for c, v in cols.items()}
+                        for r, cols in rows.items()} for tb, rows in doc.truth.values.items()},
+    }, ensure_ascii=False) + "\n"
+
+
+def _written(manifest: Path) -> int:
+    """Documents a killed run already wrote: the complete lines of the manifest (a torn last
+    line is cut off; its document is written again)."""
+    if not manifest.exists():
+        return 0
+    data = manifest.read_bytes()
+    keep = data[:data.rfind(b"\n") + 1]
+    if len(keep) != len(data):
+        manifest.write_bytes(keep)
+    return keep.count(b"\n")
+
+
+def write(out: Path, n_reports: int, seed: int, rates: dict[str, float], areacodes: Path = AREACODES,
+          workers: int | None = None) -> dict[str, int]:
     """Write about ``n_reports`` documents under ``out`` (a crawler archive's layout) and
-    ``out/manifest.jsonl``; returns counts."""
+    ``out/manifest.jsonl``; returns counts.
+
+    The documents are drawn in one sequence (one random stream), rendered on every core in
+    batches (memory stays flat in N), and a document's manifest line is written after its file:
+    a run that was killed goes on from its manifest when started again with the same arguments
+    (a million documents take about an hour)."""
     rnd = random.Random(seed)
     per_body = len(YEARS) * (1 - rates["missing"]) * (1 + rates["edit"])
     counts = {"documents": 0, "bodies": 0, "planted_errors": 0, "late": 0, "edits": 0, "pdf": 0}
     out.mkdir(parents=True, exist_ok=True)
+    done = _written(out / "manifest.jsonl")
     pdf_batch: dict[str, bytes] = {}
-    with (out / "manifest.jsonl").open("w", encoding="utf-8") as manifest:
+    batch: list[tuple[Doc, str]] = []
+
+    def flush(pool, manifest) -> None:
+        for (doc, folder), (_, docx) in zip(batch, pool.map(_render_into, batch, chunksize=16), strict=True):
+            if docx is not None:
+                pdf_batch[folder] = docx
+            manifest.write(_entry(doc, str((Path(folder) / NAMES[doc.shape]).relative_to(out))))
+        manifest.flush()
+        batch.clear()
+
+    with multiprocessing.get_context("fork").Pool(workers or os.cpu_count()) as pool, \
+            (out / "manifest.jsonl").open("a", encoding="utf-8") as manifest:
         for body in bodies(int(n_reports / per_body) + 1, rnd, areacodes):
             counts["bodies"] += 1
             for doc in series(body, rnd, seed, rates):
                 if counts["documents"] >= n_reports:
                     break
-                data, name = render(doc)
                 folder = out / body.region_code[:2] / body.region_code / f"{doc.truth.year}" / (
                     f"{counts['documents']}_{doc.truth.title}" + (f"_v{doc.version}" if doc.version > 1 else ""))
-                folder.mkdir(parents=True, exist_ok=True)
-                if doc.shape == "pdf":
-                    pdf_batch[str(folder)] = data
-                    name = "report.pdf"
-                else:
-                    (folder / name).write_bytes(data)
+                if counts["documents"] >= done:
+                    batch.append((doc, str(folder)))
+                elif doc.shape == "pdf" and not (folder / "report.pdf").exists():
+                    pdf_batch[str(folder)] = render(doc)[0]  # written before the kill, not converted
                 counts["documents"] += 1
                 counts["planted_errors"] += doc.planted is not None
                 counts["edits"] += doc.version > 1
-                deadline = date(doc.truth.year + 1, body.deadline_month, 31)
-                counts["late"] += doc.posted > deadline
-                manifest.write(json.dumps({
-                    "path": str((folder / name).relative_to(out)), "agency": body.agency,
-                    "region_code": body.region_code,
-                    "level": body.level, "kind": body.kind, "scope": body.scope, "year": doc.truth.year,
-                    "template": doc.truth.template, "version": doc.version, "posted": doc.posted.isoformat(),
-                    "deadline": deadline.isoformat(), "shape": doc.shape, "planted_error": doc.planted,
-                    "values": {tb: {r: {c: None if v is None else str(v) for c, v in cols.items()}
-                                    for r, cols in rows.items()} for tb, rows in doc.truth.values.items()},
-                }, ensure_ascii=False) + "\n")
+                counts["late"] += doc.posted > date(doc.truth.year + 1, body.deadline_month, 31)
+                if len(batch) >= 2000:
+                    flush(pool, manifest)
             if counts["documents"] >= n_reports:
                 break
+        flush(pool, manifest)
     for i in range(0, len(pdf_batch), 200):  # LibreOffice converts in batches
         chunk = dict(list(pdf_batch.items())[i:i + 200])
         for folder, pdf in docx_to_pdf(chunk).items():

@@ -17,6 +17,7 @@ layout with the tables in an appendix.
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import json
@@ -422,8 +423,34 @@ def docx_applies(t: Truth) -> bool:
     return t.template == "2021" and t.layout == "2021"
 
 
+def _docx_targets(t: Truth) -> list[tuple[int, int, int, str]]:
+    """(table, row, cell, text) of every number the template receives, by grid position."""
+    out = [(0, r, c, fmt(t.v("table2", row, col))) for (row, col), (r, c) in _T2_POSITIONS.items()]
+    out += [(1, 3 + i, 3 + j, fmt(t.v("table3", r.key, c)))
+            for i, r in enumerate(TABLE3_ROWS["2021"]) for j, c in enumerate(C7)]
+    out += [(2, 3, i, fmt(t.v("table4", r, c)))
+            for i, (r, c) in enumerate((r, c.key) for r, _ in TABLE4_ROWS for c in TABLE4_COLUMNS)]
+    return out
+
+
+@functools.cache
+def _docx_cell_index() -> dict[tuple[int, int, int], int]:
+    """Where each grid position's ``w:tc`` sits in its ``w:tr`` in the template: found once,
+    because python-docx resolves merged cells by walking the rows above on every ``row.cells``
+    (most of the time of rendering a document)."""
+    import docx
+
+    tables = docx.Document(str(TEMPLATE_DOCX)).tables
+    index = {}
+    for ti, r, c, _ in _docx_targets(synthetic_truth("index", "2021", 2021, 0)):
+        tc = tables[ti].rows[r].cells[c]._tc
+        index[(ti, r, c)] = tables[ti]._tbl.tr_lst[r].tc_lst.index(tc)
+    return index
+
+
 def shape_docx(t: Truth, title: bool = True) -> bytes:
     import docx
+    from docx.table import _Cell
 
     d = docx.Document(str(TEMPLATE_DOCX))
     paras = d.paragraphs
@@ -434,18 +461,11 @@ def shape_docx(t: Truth, title: bool = True) -> bytes:
     descriptions[0].text = intro
     for p in descriptions[1:]:
         p.text = "无。"
-    t2, t3, t4 = d.tables
-    # python-docx walks the whole row for every `row.cells`, so each row's cells are taken once
-    t2_rows = {r: t2.rows[r].cells for r in {r for r, _ in _T2_POSITIONS.values()}}
-    for (row, col), (r, c) in _T2_POSITIONS.items():
-        t2_rows[r][c].text = fmt(t.v("table2", row, col))
-    for i, r in enumerate(TABLE3_ROWS["2021"]):
-        cells = t3.rows[3 + i].cells
-        for j, c in enumerate(C7):
-            cells[3 + j].text = fmt(t.v("table3", r.key, c))
-    t4_cells = t4.rows[3].cells
-    for i, (r, c) in enumerate((r, c.key) for r, _ in TABLE4_ROWS for c in TABLE4_COLUMNS):
-        t4_cells[i].text = fmt(t.v("table4", r, c))
+    tables = d.tables
+    index = _docx_cell_index()
+    for ti, r, c, text in _docx_targets(t):
+        table = tables[ti]
+        _Cell(table._tbl.tr_lst[r].tc_lst[index[(ti, r, c)]], table).text = text
     buf = io.BytesIO()
     d.save(buf)
     return buf.getvalue()
