@@ -383,3 +383,25 @@ def test_report_pages_are_rendered_again_only_when_what_they_show_changes(wareho
                                        notes, strict=True):
             con.execute("UPDATE rule_result SET note = ? WHERE report_id = ? AND rule = ? AND scope = ?",
                         [note, rid, rule, scope])
+
+
+def test_report_pages_taken_in_batches_are_the_pages_taken_at_once(warehouse, monkeypatch):
+    """The pages are built a batch of failing reports at a time (memory flat at national scale):
+    batches of one report give the same pages, byte for byte, as one batch of all."""
+    import xxgk.quality.dashboard as dashboard
+
+    con, tmp, _, _ = warehouse
+    load_regions(con)
+    load_reference(con)
+    build_agencies(con)
+    apply_views(con)
+    docs = tmp / "docs" / "index.html"
+    whole = write_dashboard(con, tmp / "whole", docs)
+    monkeypatch.setattr(dashboard, "PAGE_BATCH", 1)
+    batched = write_dashboard(con, tmp / "batched", docs)
+    assert batched.report_pages == whole.report_pages > 1
+
+    def pages(out):
+        return {p.name: p.read_bytes() for p in (out / "reports").iterdir()}
+
+    assert pages(tmp / "batched") == pages(tmp / "whole")

@@ -33,6 +33,17 @@ VALIDATED = "('parsed', 'partial')"
 TREND_NIGHTS = 30
 CRAWL_NIGHTS = 10
 FAILING_LISTED = 1000  # rows of the failing-reports table on the index page (all have their own page)
+PAGE_BATCH = 5000  # failing reports whose pages are considered together (memory stays flat in their number)
+# A failing report's summary row: on the index page (the worst ones) and on its own page.
+_FAILING = f"""
+    SELECT r.report_id, r.agency, r.region_name, r.report_year, r.template, r.source,
+           count(*) FILTER (x.severity = 'error') AS errors, count(*) FILTER (x.severity = 'warning') AS warnings,
+           count(*) FILTER (x.classification = 'publisher_error') AS publisher_errors,
+           count(*) FILTER (x.classification = 'parse_suspect') AS parse_suspects,
+           string_agg(DISTINCT x.rule, ' ' ORDER BY x.rule) AS rules
+    FROM rule_result x JOIN report r USING (report_id)
+    WHERE x.status = 'fail' AND r.parse_status IN {VALIDATED}"""
+_FAILING_ORDER = "GROUP BY ALL ORDER BY errors DESC, warnings DESC, r.region_name, r.report_year, r.report_id"
 
 _CSS = """
 body{font-family:system-ui,"Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif;margin:2rem;color:#222;max-width:80rem}
@@ -124,16 +135,10 @@ def write_dashboard(con: duckdb.DuckDBPyConnection, out_dir: Path, data_docs_ind
                count(*) FILTER (classification = 'publisher_error') AS publisher_error,
                count(*) FILTER (classification = 'parse_suspect') AS parse_suspect
         FROM rule_result GROUP BY rule ORDER BY rule""")
-    failing = _rows(con, f"""
-        SELECT r.report_id, r.agency, r.region_name, r.report_year, r.template, r.source,
-               count(*) FILTER (x.severity = 'error') AS errors, count(*) FILTER (x.severity = 'warning') AS warnings,
-               count(*) FILTER (x.classification = 'publisher_error') AS publisher_errors,
-               count(*) FILTER (x.classification = 'parse_suspect') AS parse_suspects,
-               string_agg(DISTINCT x.rule, ' ' ORDER BY x.rule) AS rules
-        FROM rule_result x JOIN report r USING (report_id)
-        WHERE x.status = 'fail' AND r.parse_status IN {VALIDATED}
-        GROUP BY ALL ORDER BY errors DESC, warnings DESC, r.region_name, r.report_year, r.report_id""")
-    errors = sum(1 for f in failing if f["errors"])
+    failing_counts = _rows(con, f"""
+        SELECT count(*) AS reports, count(*) FILTER (errors > 0) AS with_errors FROM ({_FAILING} GROUP BY ALL)""")[0]
+    errors = failing_counts["with_errors"]
+    failing = _rows(con, f"{_FAILING} {_FAILING_ORDER} LIMIT {FAILING_LISTED}")
     publisher = sum(r["publisher_error"] for r in rules)
     suspect = sum(r["parse_suspect"] for r in rules)
 
@@ -176,8 +181,9 @@ def write_dashboard(con: duckdb.DuckDBPyConnection, out_dir: Path, data_docs_ind
                          _n(r["reports_failing"]), _n(r["publisher_error"]), _n(r["parse_suspect"])] for r in rules]))
 
     body.append("<h2>Failing reports</h2>")
-    if len(failing) > FAILING_LISTED:
-        body.append(f"<p id='failing-more'>The {FAILING_LISTED} with the most errors of {len(failing):,} failing "
+    if failing_counts["reports"] > FAILING_LISTED:
+        body.append(f"<p id='failing-more'>The {FAILING_LISTED} with the most errors of {failing_counts['reports']:,} "
+                    "failing "
                     "reports; every one has its page under <code>reports/</code>, and the view "
                     "<code>v_rule_result</code> of the warehouse lists them all.</p>")
     body.append(_table("failing-reports", ["report", "agency", "region", "year", "errors", "warnings",
@@ -186,7 +192,7 @@ def write_dashboard(con: duckdb.DuckDBPyConnection, out_dir: Path, data_docs_ind
                          e(f["region_name"] or ""), _num(f["report_year"]),
                          f"<span class='{'fail' if f['errors'] else 'ok'}'>{f['errors']}</span>", _n(f["warnings"]),
                          _n(f["publisher_errors"]), _n(f["parse_suspects"]), e(f["rules"] or ""), _link(f["source"])]
-                        for f in failing[:FAILING_LISTED]]))
+                        for f in failing]))
 
     body.append("<h2>Coverage</h2>")
     # by province (where the warehouse placed each report): a row per province whatever the
@@ -239,7 +245,7 @@ def write_dashboard(con: duckdb.DuckDBPyConnection, out_dir: Path, data_docs_ind
     body.append("<h2>Cells by status</h2>" + _table("cells", ["status", "cells"],
                                                     [[e(s["status"]), _n(s["n"])] for s in statuses]))
 
-    pages, rendered = _report_pages(con, out_dir, docs_dir, failing)
+    pages, rendered = _report_pages(con, out_dir, docs_dir)
     path = out_dir / "index.html"
     _write(path, _page("xxgk quality", body))
     return Dashboard(path, totals["parsed"], errors, pages, n_charts, rendered)
@@ -277,49 +283,59 @@ def _failed_runs(out_dir: Path) -> list[str]:
     return [f"<div class='alert' id='failed-runs'><b>Failed runs</b><ul>{items}</ul></div>"]
 
 
-def _report_pages(con: duckdb.DuckDBPyConnection, out_dir: Path, docs_dir: Path,
-                  failing: list[dict[str, Any]]) -> tuple[int, int]:
+def _report_pages(con: duckdb.DuckDBPyConnection, out_dir: Path, docs_dir: Path) -> tuple[int, int]:
     """One page per failing report: each failing instance, both sides, every cell involved.
 
     A page is rendered again only when what it shows changed: its summary row, its failing
     instances (a re-validation gives them a new run id, so a reloaded report or a reloaded
     previous year is caught), the previous year's report and its Data Docs links. Their digests
-    are kept in ``reports/.digests.json``; a night with nothing new renders no page."""
+    are kept in ``reports/.digests.json``; a night with nothing new renders no page. Reports are
+    taken ``PAGE_BATCH`` at a time: at national scale hundreds of thousands fail a warning."""
     folder = out_dir / "reports"
-    ids = [f["report_id"] for f in failing]
-    instances: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for x in _rows(con, """
-            SELECT report_id, rule, scope, severity, lhs, rhs, classification, note, cells, run_id FROM rule_result
-            WHERE status = 'fail' AND report_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY report_id, rule, scope""",
-                   [ids]):
-        instances[x["report_id"]].append(x)
-    previous = dict(con.execute("""
-        SELECT r.report_id, max(p.report_id) FROM report r JOIN report p ON p.agency_key = r.agency_key
-            AND p.report_year = r.report_year - 1 AND p.parse_status IN ('parsed', 'partial')
-        WHERE r.report_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1""", [ids]).fetchall())
-    docs = {rid: [(suite, os.path.relpath(docs_dir / page, folder))
-                  for run in sorted({x["run_id"] for x in instances[rid] if x["run_id"]})
-                  for suite, page in sorted(report_pages(docs_dir, run, rid).items())] for rid in ids}
+    ids = [r for (r,) in con.execute(f"SELECT DISTINCT x.report_id FROM ({_FAILING} GROUP BY ALL) x "
+                                     "ORDER BY 1").fetchall()]
     digest_file = folder / ".digests.json"
     try:
         before = json.loads(digest_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         before = {}
-    digests = {f["report_id"]: hashlib.sha256(repr((f, instances[f["report_id"]], previous.get(f["report_id"]),
-                                                    docs[f["report_id"]])).encode()).hexdigest()[:24]
-               for f in failing}
-    todo = [f for f in failing if before.get(f["report_id"]) != digests[f["report_id"]]
-            or not (folder / f"{f['report_id']}.html").exists()]
-    cells = _page_cells(con, {f["report_id"]: instances[f["report_id"]] for f in todo}, previous)
-    for f in todo:
-        rid = f["report_id"]
-        _write(folder / f"{rid}.html", _report_page(f, instances[rid], cells, previous.get(rid), docs[rid], folder))
-    keep = {f"{rid}.html" for rid in ids}
+    digests: dict[str, str] = {}
+    rendered = 0
+    for i in range(0, len(ids), PAGE_BATCH):
+        batch = ids[i:i + PAGE_BATCH]
+        failing = _rows(con, f"{_FAILING} AND r.report_id IN (SELECT unnest(?::VARCHAR[])) {_FAILING_ORDER}",
+                        [batch])
+        instances: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for x in _rows(con, """
+                SELECT report_id, rule, scope, severity, lhs, rhs, classification, note, cells, run_id
+                FROM rule_result WHERE status = 'fail' AND report_id IN (SELECT unnest(?::VARCHAR[]))
+                ORDER BY report_id, rule, scope""", [batch]):
+            instances[x["report_id"]].append(x)
+        previous = dict(con.execute("""
+            SELECT r.report_id, max(p.report_id) FROM report r JOIN report p ON p.agency_key = r.agency_key
+                AND p.report_year = r.report_year - 1 AND p.parse_status IN ('parsed', 'partial')
+            WHERE r.report_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1""", [batch]).fetchall())
+        docs = {rid: [(suite, os.path.relpath(docs_dir / page, folder))
+                      for run in sorted({x["run_id"] for x in instances[rid] if x["run_id"]})
+                      for suite, page in sorted(report_pages(docs_dir, run, rid).items())] for rid in batch}
+        todo = []
+        for f in failing:
+            rid = f["report_id"]
+            digests[rid] = hashlib.sha256(repr((f, instances[rid], previous.get(rid), docs[rid])).encode()
+                                          ).hexdigest()[:24]
+            if before.get(rid) != digests[rid] or not (folder / f"{rid}.html").exists():
+                todo.append(f)
+        cells = _page_cells(con, {f["report_id"]: instances[f["report_id"]] for f in todo}, previous)
+        for f in todo:
+            rid = f["report_id"]
+            _write(folder / f"{rid}.html", _report_page(f, instances[rid], cells, previous.get(rid), docs[rid],
+                                                        folder))
+        rendered += len(todo)
     for stale in folder.glob("*.html") if folder.exists() else []:
-        if stale.name not in keep:
+        if stale.name.removesuffix(".html") not in digests:
             stale.unlink()
     _write(digest_file, json.dumps(digests, sort_keys=True))
-    return len(keep), len(todo)
+    return len(digests), rendered
 
 
 def _page_cells(con: duckdb.DuckDBPyConnection, instances: dict[str, list[dict[str, Any]]],
