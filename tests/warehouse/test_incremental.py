@@ -152,6 +152,17 @@ def _placement_differences(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     return out
 
 
+def test_placement_in_batches_equals_placement_in_one(world, monkeypatch):
+    """Reports are placed PLACE_BATCH at a time (memory flat in a full night at national scale)."""
+    import xxgk.warehouse.dimensions as dimensions
+
+    con, _, _ = world
+    monkeypatch.setattr(dimensions, "PLACE_BATCH", 7)  # 90 reports: 13 batches, the last one short
+    assert _placement_differences(con) == (0, 0)  # placed again 7 at a time, against all in one batch…
+    monkeypatch.setattr(dimensions, "PLACE_BATCH", 1000)
+    assert _placement_differences(con) == (0, 0)  # …and the other way round
+
+
 def test_placement_places_only_what_changed_and_equals_placing_everything(world):
     con, nights, people = world
     placed = con.execute("SELECT count(*) FROM report_region").fetchone()[0]

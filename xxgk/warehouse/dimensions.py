@@ -120,6 +120,15 @@ def agency_type(agency: str, scope: str | None) -> str:
     return "department"
 
 
+PLACE_BATCH = 50_000
+_PLACED = (("report_id", "VARCHAR"), ("agency_key", "VARCHAR"), ("report_year", "INTEGER"), ("agency", "VARCHAR"),
+           ("region_code", "VARCHAR"), ("region_name", "VARCHAR"), ("region_level", "VARCHAR"),
+           ("series_code", "VARCHAR"), ("county_code", "VARCHAR"), ("city_code", "VARCHAR"),
+           ("province_code", "VARCHAR"), ("agency_type", "VARCHAR"), ("body_level", "VARCHAR"),
+           ("placed_by", "VARCHAR"), ("place_note", "VARCHAR"), ("source_id", "VARCHAR"),
+           ("source_region_code", "VARCHAR"))  # the columns of report_region
+
+
 @dataclass(frozen=True)
 class AgencySummary:
     agencies: int
@@ -152,29 +161,20 @@ def build_agencies(con: duckdb.DuckDBPyConnection, source_regions: Mapping[str, 
                        WHERE r.agency IS NOT NULL GROUP BY ALL)""")
     kept = "false" if full else ("EXISTS (SELECT 1 FROM mart_input m WHERE m.mart = 'placement' "
                                  "AND m.report_id = p.report_id AND m.digest = p.digest)")
-    reports = con.execute(f"""SELECT report_id, agency, agency_key, region_code, report_year, scope, source_id
-                              FROM place_now p WHERE NOT {kept} ORDER BY report_id""").fetchall()
-    rows = []
-    for rid, agency, key, parsed_code, year, scope, source_id in reports:
-        source_code = source_regions.get(source_id or "")
-        placed = regions.place_agency(agency, year, source_code, parsed_code)
-        d = placed.division
-        chain = {a.level: a for a in regions.ancestors(d.code, year)} if d is not None else {}
-        kind = agency_type(agency, scope)
-        body_level = "township" if kind == "township" else (d.level if d is not None else None)
-        rows.append([rid, key, year, agency, d.code if d else None, d.name if d else None, d.level if d else None,
-                     regions.series_code(d.code, year) if d else None,
-                     chain["county"].code if "county" in chain else None,
-                     chain["city"].code if "city" in chain else None,
-                     chain["province"].code if "province" in chain else None,
-                     kind, body_level, placed.how, placed.note or None, source_id, source_code])
-    frame = pl.DataFrame(rows, orient="row", schema={
-        "report_id": pl.Utf8, "agency_key": pl.Utf8, "report_year": pl.Int32, "agency": pl.Utf8,
-        "region_code": pl.Utf8, "region_name": pl.Utf8, "region_level": pl.Utf8, "series_code": pl.Utf8,
-        "county_code": pl.Utf8, "city_code": pl.Utf8, "province_code": pl.Utf8, "agency_type": pl.Utf8,
-        "body_level": pl.Utf8, "placed_by": pl.Utf8, "place_note": pl.Utf8, "source_id": pl.Utf8,
-        "source_region_code": pl.Utf8})
-    with transaction(con, incoming_report_region=frame):
+    con.execute(f"CREATE OR REPLACE TEMP TABLE incoming_report_region ({', '.join(f'{c} {t}' for c, t in _PLACED)})")
+    placed = 0
+    after = ""  # report ids are taken in order, PLACE_BATCH at a time: memory stays flat in the reports placed
+    while batch := con.execute(f"""SELECT report_id, agency, agency_key, region_code, report_year, scope, source_id
+                                   FROM place_now p WHERE NOT {kept} AND report_id > ?
+                                   ORDER BY report_id LIMIT {PLACE_BATCH}""", [after]).fetchall():
+        frame = pl.DataFrame([_place(*r, source_regions) for r in batch], orient="row",
+                             schema={c: pl.Int32 if t == "INTEGER" else pl.Utf8 for c, t in _PLACED})
+        con.register("placed_batch", frame)
+        con.execute("INSERT INTO incoming_report_region SELECT * FROM placed_batch")
+        con.unregister("placed_batch")
+        placed += len(batch)
+        after = batch[-1][0]
+    with transaction(con):
         if full:
             con.execute("CREATE OR REPLACE TABLE report_region AS SELECT * FROM incoming_report_region WHERE false")
             con.execute("DELETE FROM mart_input WHERE mart = 'placement'")
@@ -190,14 +190,32 @@ def build_agencies(con: duckdb.DuckDBPyConnection, source_regions: Mapping[str, 
                        SELECT 'placement', report_id, agency_key, report_year, digest FROM place_now
                        WHERE report_id IN (SELECT report_id FROM incoming_report_region)""")
         con.execute("DELETE FROM mart_state WHERE mart = 'placement'")
-        gone = con.execute("SELECT count(*) FROM place_redo").fetchone()[0] - len(rows)
+        gone = con.execute("SELECT count(*) FROM place_redo").fetchone()[0] - placed
         con.execute("INSERT INTO mart_state VALUES ('placement', ?, NULL, ?, ?, NULL, NULL, ?, ?)",
                     [version, datetime.now(UTC).replace(tzinfo=None),
-                     "full" if full else ("incremental" if rows or gone else "unchanged"), gone, len(rows)])
+                     "full" if full else ("incremental" if placed or gone else "unchanged"), gone, placed])
         con.execute("DROP TABLE place_redo")
     con.execute("DROP TABLE place_now")
+    con.execute("DROP TABLE incoming_report_region")
     n, unresolved = con.execute("SELECT count(*), count(*) FILTER (region_code IS NULL) FROM agency").fetchall()[0]
-    return AgencySummary(n, unresolved, frame.height)
+    return AgencySummary(n, unresolved, placed)
+
+
+def _place(rid: str, agency: str, key: str, parsed_code: str | None, year: int | None, scope: str | None,
+           source_id: str | None, source_regions: Mapping[str, str]) -> list:
+    """One report's row of ``report_region``: its body placed in the divisions of its year."""
+    source_code = source_regions.get(source_id or "")
+    placed = regions.place_agency(agency, year, source_code, parsed_code)
+    d = placed.division
+    chain = {a.level: a for a in regions.ancestors(d.code, year)} if d is not None else {}
+    kind = agency_type(agency, scope)
+    body_level = "township" if kind == "township" else (d.level if d is not None else None)
+    return [rid, key, year, agency, d.code if d else None, d.name if d else None, d.level if d else None,
+            regions.series_code(d.code, year) if d else None,
+            chain["county"].code if "county" in chain else None,
+            chain["city"].code if "city" in chain else None,
+            chain["province"].code if "province" in chain else None,
+            kind, body_level, placed.how, placed.note or None, source_id, source_code]
 
 
 def _placement_version(source_regions: Mapping[str, str]) -> str:
