@@ -212,8 +212,14 @@ def run_stage(stage: str, data_dir: Path, sources: Path, log, progress: Progress
         raise SystemExit(f"stage {stage} failed (exit {code}); see {log.name}")
     res = json.loads(out.strip().splitlines()[-1])
     res.update(seconds=res["seconds"] + before["seconds"], peak_mb=max(peak, before["peak_mb"]),
-               attempts=before["attempts"] + 1, process_seconds=time.perf_counter() - started)
+               attempts=before["attempts"] + 1, process_seconds=time.perf_counter() - started, commit=_commit())
     return res
+
+
+def _commit() -> str:
+    """The code a stage ran (a benchmark resumed in a later session may run on newer code)."""
+    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                          check=False).stdout.strip()
 
 
 def run_whole(data_dir: Path, sources: Path, log, progress: Progress, night: str) -> dict:
@@ -226,7 +232,7 @@ def run_whole(data_dir: Path, sources: Path, log, progress: Progress, night: str
     log.write(out)
     stages = {m.group(1): float(m.group(2)) for m in re.finditer(r"^\[\d+/\d+\] (\S+) .*\(([\d.]+) s\)$", out, re.M)}
     return {"seconds": time.perf_counter() - started + before["seconds"], "peak_mb": max(peak, before["peak_mb"]),
-            "stages": stages, "exit": code, "attempts": before["attempts"] + 1}
+            "stages": stages, "exit": code, "attempts": before["attempts"] + 1, "commit": _commit()}
 
 
 def stage_main(stage: str, data_dir: str, sources: str) -> None:
