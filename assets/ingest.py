@@ -18,9 +18,10 @@ def documents(context: dg.AssetExecutionContext, paths: XxgkPaths, crawl_setting
 
     One asset for all sources rather than one partition per source: the crawler already runs
     hosts in parallel and each host politely in series, and an unpartitioned asset keeps the
-    nightly job a single run that `materialize --select '*'` can execute.
+    nightly job a single run that `materialize --select '*'` can execute. One portal is retried
+    or backfilled alone with ``crawl_settings.only`` in the run's config.
     """
-    registry = load_sources(crawl_settings.sources_file)
+    registry = load_sources(crawl_settings.sources_file).only(crawl_settings.only.split())
     if crawl_settings.min_gap is not None or crawl_settings.jitter is not None:
         default = registry.pacing
         pacing = Pacing(min_gap=default.min_gap if crawl_settings.min_gap is None else crawl_settings.min_gap,

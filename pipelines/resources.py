@@ -79,7 +79,10 @@ class CrawlSettings(dg.ConfigurableResource):
 
     ``connect_to`` holds curl-style ``HOST1:PORT1:HOST2:PORT2`` rules separated by spaces (a
     local mirror of the portals, keeping real URLs); ``min_gap``/``jitter`` override the
-    sources file's pacing (only sensible against a local mirror).
+    sources file's pacing (only sensible against a local mirror). ``only`` (source ids separated
+    by spaces) crawls those portals alone: a retry or a backfill of one portal, launched with
+    this resource's run config and, to add to a night already crawled, that night's label in
+    ``night``; the other sources keep what they hold.
     """
 
     sources_file: str = str(DEFAULT_SOURCES)
@@ -88,6 +91,7 @@ class CrawlSettings(dg.ConfigurableResource):
     min_gap: float | None = None
     jitter: float | None = None
     night: str | None = None
+    only: str = ""
 
     @property
     def connect_rules(self) -> list[str]:

@@ -23,6 +23,7 @@ from pipelines.resources import CrawlSettings
 from pipelines.run import run_nightly, stage_names
 from tests.conftest import CORPUS
 from tests.truth import cell_mismatches
+from xxgk.crawl.sources import load_sources
 from xxgk.mirror import Mirror
 from xxgk.model import Cell
 
@@ -149,3 +150,40 @@ def test_unreachable_night_after_a_good_night_fails_and_publishes_nothing(first_
     assert "7 of 7 sources unreachable: network down?" in proc.stdout
     assert "nothing published: the previous published warehouse stays in place" in proc.stdout
     assert (published.stat().st_mtime_ns, _content(published)) == before
+
+
+def test_one_portal_is_crawled_alone_and_the_others_keep_what_they_hold(tmp_path):
+    """``only`` in the crawl's run config (``xxgk run --only``): a retry or backfill of one portal.
+    The run asks nothing of the other portals, and a later run of another portal alone on the
+    same night leaves the first one's items and reports as they were."""
+    data = tmp_path / "data"
+    db = data / "warehouse" / "xxgk.duckdb"
+    registry = load_sources(ROOT / "data" / "sources.toml")
+    hosts = {s.id: set(s.hosts) for s in registry.sources}
+
+    def items(source: str) -> list[tuple]:
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            return con.execute("SELECT * FROM crawl_item WHERE source_id = ? ORDER BY url", [source]).fetchall()
+        finally:
+            con.close()
+
+    with Mirror(day=0) as mirror:
+        def night(only: str):
+            mirror.clear_log()
+            summary = run_nightly(data, CrawlSettings(
+                connect_to=" ".join(f"{h}::127.0.0.1:{mirror.port}" for h in mirror.hosts), allow_http="1",
+                min_gap=0.0, jitter=0.0, night="2026-11-01", only=only), out=io.StringIO())
+            assert summary.success, summary.failures
+            return {r.host for r in mirror.access_log}
+
+        assert night("hongze") <= hosts["hongze"]
+        hongze = items("hongze")
+        assert hongze and not items("pingtan")
+        assert night("pingtan") <= hosts["pingtan"]
+        assert items("hongze") == hongze and items("pingtan")
+        con = duckdb.connect(str(db), read_only=True)
+        got = {(a, y) for a, y in con.execute("SELECT agency, report_year FROM report_current").fetchall()}
+        con.close()
+        want = {(r.agency, r.year) for r in mirror.expected_reports() if r.host in hosts["hongze"] | hosts["pingtan"]}
+        assert got == want

@@ -47,6 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mirror", action="store_true",
                    help="start the bundled portal simulator and send every portal host to it")
     p.add_argument("--mirror-day", type=int, default=0, help="simulator night (0 = back catalogue)")
+    p.add_argument("--only", action="append", default=[], metavar="SOURCE_ID",
+                   help="crawl only these sources (repeatable): retry or backfill one portal; the rest keep "
+                        "what they hold")
+    p.add_argument("--night", help="label of the crawl in the tables (default: today's date); with --only, the "
+                                   "night being retried")
     p.set_defaults(func=_cmd_run)
 
     crawl_cli.register(sub)
@@ -89,12 +94,18 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from pipelines.resources import CrawlSettings
     from pipelines.run import print_summary, run_nightly
+    from xxgk.crawl.sources import load_sources
 
     # Dagster resources keep the arguments they were built with: build, never copy-and-update.
     rules = list(args.connect_to)
-    options = {"allow_http": "1" if args.allow_http else ""}
+    options = {"allow_http": "1" if args.allow_http else "", "only": " ".join(args.only), "night": args.night}
     if args.sources:
         options["sources_file"] = args.sources
+    try:  # an unknown --only id is a usage error, not a failed night
+        load_sources(CrawlSettings(**options).sources_file).only(args.only)
+    except (OSError, ValueError) as e:
+        print(f"xxgk run: {e}", file=sys.stderr)
+        return EXIT_USAGE
     if not args.mirror:
         summary = run_nightly(args.data_dir, CrawlSettings(connect_to=" ".join(rules), **options))
     else:

@@ -45,17 +45,11 @@ def _cmd_crawl(args: argparse.Namespace) -> int:
     from xxgk.warehouse.db import connect
 
     try:
-        registry = load_sources(args.sources)
+        registry = load_sources(args.sources).only(args.only)
         rules = [parse_connect_to(spec) for spec in args.connect_to]
     except (OSError, ValueError) as e:  # SourceError is a ValueError
         print(f"xxgk crawl: {e}", file=sys.stderr)
         return 2
-    if args.only:
-        unknown = set(args.only) - {s.id for s in registry.sources}
-        if unknown:
-            print(f"xxgk crawl: unknown source ids {sorted(unknown)}", file=sys.stderr)
-            return 2
-        registry = replace(registry, sources=tuple(s for s in registry.sources if s.id in args.only))
     if args.min_gap is not None or args.jitter is not None:
         pacing = Pacing(min_gap=registry.pacing.min_gap if args.min_gap is None else args.min_gap,
                         jitter=registry.pacing.jitter if args.jitter is None else args.jitter)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -86,6 +87,17 @@ class Registry:
     pacing: Pacing = field(default_factory=Pacing)
     host_budget: float | None = None    # seconds per host per night; None: ClientConfig's default
     night_budget: float | None = None   # seconds for the whole night; None: ClientConfig's default
+
+    def only(self, ids: Iterable[str]) -> Registry:
+        """These sources alone (retrying or backfilling one portal; every other source keeps its
+        items, since a crawl marks gone only what its own listings no longer show). No ids: all."""
+        ids = set(ids)
+        if not ids:
+            return self
+        unknown = ids - {s.id for s in self.sources}
+        if unknown:
+            raise SourceError(f"unknown source ids {sorted(unknown)}")
+        return replace(self, sources=tuple(s for s in self.sources if s.id in ids))
 
 
 _SOURCE_KEYS = {
