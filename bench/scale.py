@@ -64,7 +64,8 @@ def make_corpus(work: Path, n: int, new: int, seed: int, released: bool) -> tupl
     if {k: have.get(k) for k in want} != want:
         for d in (corpus, later):
             shutil.rmtree(d, ignore_errors=True)
-        stamp.write_text(json.dumps(want))
+        have = dict(want)  # another corpus: generated from the start
+        stamp.write_text(json.dumps(have))
     if not have.get("complete"):
         t = time.perf_counter()
         counts = national.write(corpus, n + new, seed, RATES)
