@@ -237,8 +237,11 @@ class _SourceCrawl:
         gone = [i.url for i in self.store.items(self.source.id, kinds) if not keep(i)]
         self.store.mark_gone(self.source.id, gone)
         self.summary.gone += len(gone)
-        for url in gone:
+        for url in gone[:LOGGED_PER_SOURCE]:
             self.log(f"[{self.source.id}] gone: {url}")
+        if len(gone) > LOGGED_PER_SOURCE:
+            self.log(f"[{self.source.id}] {len(gone) - LOGGED_PER_SOURCE} more gone (the first {LOGGED_PER_SOURCE} "
+                     "were logged)")
 
     def stored(self, result: FetchResult, prev: Item | None, sha: str, name: str, locator: str,
                title: str | None, published: str | None, parent_sha: str | None) -> tuple[Document, str]:
