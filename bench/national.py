@@ -77,6 +77,10 @@ class Body:
     def scope(self) -> str:
         return "area" if self.kind == "government" else "agency"
 
+    def deadline(self, year: int) -> date:
+        """When the report of ``year`` is due (the last day of the deadline month of year + 1)."""
+        return date(year + 1, self.deadline_month, 31)
+
     @property
     def deadline_month(self) -> int:
         """条例 第四十九条: governments at county level and above by 31 March, their departments by 31 January."""
@@ -158,7 +162,7 @@ def series(body: Body, rnd: random.Random, seed: int, rates: dict[str, float]) -
         prev = truth
         if year > YEARS[0] and rnd.random() < rates["missing"]:
             continue  # published the year before, nothing this year
-        deadline = date(year + 1, body.deadline_month, 31 if body.deadline_month == 1 else 31)
+        deadline = body.deadline(year)
         posted = deadline - timedelta(days=rnd.randint(0, 40))
         if rnd.random() < rates["late"]:
             posted = deadline + timedelta(days=rnd.randint(1, 90))
@@ -214,7 +218,7 @@ def _render_into(job: tuple[Doc, str]) -> tuple[str, bytes | None]:
 
 
 def _entry(doc: Doc, path: str) -> str:
-    deadline = date(doc.truth.year + 1, doc.body.deadline_month, 31)
+    deadline = doc.body.deadline(doc.truth.year)
     return json.dumps({
         "path": path, "agency": doc.body.agency, "region_code": doc.body.region_code,
         "level": doc.body.level, "kind": doc.body.kind, "scope": doc.body.scope, "year": doc.truth.year,
@@ -278,7 +282,7 @@ def write(out: Path, n_reports: int, seed: int, rates: dict[str, float], areacod
                 counts["documents"] += 1
                 counts["planted_errors"] += doc.planted is not None
                 counts["edits"] += doc.version > 1
-                counts["late"] += doc.posted > date(doc.truth.year + 1, body.deadline_month, 31)
+                counts["late"] += doc.posted > body.deadline(doc.truth.year)
                 if len(batch) >= 2000:
                     flush(pool, manifest)
             if counts["documents"] >= n_reports:
